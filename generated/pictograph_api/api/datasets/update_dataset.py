@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.dataset_envelope import DatasetEnvelope
+from ...models.dataset_update import DatasetUpdate
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    dataset: str,
+    *,
+    body: DatasetUpdate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/datasets/{dataset}".format(
+            dataset=quote(str(dataset), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DatasetEnvelope | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = DatasetEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DatasetEnvelope | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    dataset: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DatasetUpdate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DatasetEnvelope | ErrorResponse]:
+    """Change a dataset's name, texts, annotation types or classes (member role or higher).
+
+    Args:
+        dataset (str):
+        idempotency_key (str | Unset):
+        body (DatasetUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DatasetEnvelope | ErrorResponse]
+    """
+
+    request = _get_kwargs(
+        dataset=dataset,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    response = client.get_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+async def asyncio_detailed(
+    dataset: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DatasetUpdate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DatasetEnvelope | ErrorResponse]:
+    """Change a dataset's name, texts, annotation types or classes (member role or higher).
+
+    Args:
+        dataset (str):
+        idempotency_key (str | Unset):
+        body (DatasetUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DatasetEnvelope | ErrorResponse]
+    """
+
+    request = _get_kwargs(
+        dataset=dataset,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    response = await client.get_async_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    dataset: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DatasetUpdate,
+    idempotency_key: str | Unset = UNSET,
+) -> DatasetEnvelope | ErrorResponse | None:
+    """Change a dataset's name, texts, annotation types or classes (member role or higher).
+
+    Args:
+        dataset (str):
+        idempotency_key (str | Unset):
+        body (DatasetUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DatasetEnvelope | ErrorResponse
+    """
+
+    return sync_detailed(
+        dataset=dataset,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio(
+    dataset: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DatasetUpdate,
+    idempotency_key: str | Unset = UNSET,
+) -> DatasetEnvelope | ErrorResponse | None:
+    """Change a dataset's name, texts, annotation types or classes (member role or higher).
+
+    Args:
+        dataset (str):
+        idempotency_key (str | Unset):
+        body (DatasetUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DatasetEnvelope | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            dataset=dataset,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,207 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    export_name: str,
+    *,
+    dataset: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["dataset"] = dataset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/exports/{export_name}".format(
+            export_name=quote(str(export_name), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Response[Any | ErrorResponse]:
+    """Delete an export and its ZIP (admin or owner).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorResponse]
+    """
+
+    request = _get_kwargs(
+        export_name=export_name,
+        dataset=dataset,
+    )
+    response = client.get_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+async def asyncio_detailed(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Response[Any | ErrorResponse]:
+    """Delete an export and its ZIP (admin or owner).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorResponse]
+    """
+
+    request = _get_kwargs(
+        export_name=export_name,
+        dataset=dataset,
+    )
+    response = await client.get_async_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Any | ErrorResponse | None:
+    """Delete an export and its ZIP (admin or owner).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorResponse
+    """
+
+    return sync_detailed(
+        export_name=export_name,
+        client=client,
+        dataset=dataset,
+    ).parsed
+
+
+async def asyncio(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Any | ErrorResponse | None:
+    """Delete an export and its ZIP (admin or owner).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            export_name=export_name,
+            client=client,
+            dataset=dataset,
+        )
+    ).parsed

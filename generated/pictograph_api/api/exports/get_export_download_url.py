@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.export_download_url_envelope import ExportDownloadUrlEnvelope
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    export_name: str,
+    *,
+    dataset: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["dataset"] = dataset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/exports/{export_name}/download".format(
+            export_name=quote(str(export_name), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | ExportDownloadUrlEnvelope | None:
+    if response.status_code == 200:
+        response_200 = ExportDownloadUrlEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | ExportDownloadUrlEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Response[ErrorResponse | ExportDownloadUrlEnvelope]:
+    """Get a fresh signed URL of a completed export's ZIP (valid 60 minutes).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ExportDownloadUrlEnvelope]
+    """
+
+    request = _get_kwargs(
+        export_name=export_name,
+        dataset=dataset,
+    )
+    response = client.get_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+async def asyncio_detailed(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> Response[ErrorResponse | ExportDownloadUrlEnvelope]:
+    """Get a fresh signed URL of a completed export's ZIP (valid 60 minutes).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | ExportDownloadUrlEnvelope]
+    """
+
+    request = _get_kwargs(
+        export_name=export_name,
+        dataset=dataset,
+    )
+    response = await client.get_async_httpx_client().request(**request)
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> ErrorResponse | ExportDownloadUrlEnvelope | None:
+    """Get a fresh signed URL of a completed export's ZIP (valid 60 minutes).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ExportDownloadUrlEnvelope
+    """
+
+    return sync_detailed(
+        export_name=export_name,
+        client=client,
+        dataset=dataset,
+    ).parsed
+
+
+async def asyncio(
+    export_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    dataset: str,
+) -> ErrorResponse | ExportDownloadUrlEnvelope | None:
+    """Get a fresh signed URL of a completed export's ZIP (valid 60 minutes).
+
+    Args:
+        export_name (str):
+        dataset (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | ExportDownloadUrlEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            export_name=export_name,
+            client=client,
+            dataset=dataset,
+        )
+    ).parsed
