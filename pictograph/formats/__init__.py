@@ -1,0 +1,211 @@
+"""Read, write and convert annotation formats offline: ``pictograph``, ``coco``, ``yolo``, ``pascal_voc``,
+``cvat``, ``labelme``, ``csv`` (read and write), ``v7`` and ``roboflow`` (read only).
+
+Everything goes through one internal representation (:class:`AnnotatedDataset` of :class:`ImageRecord` holding
+typed :class:`Annotation` values in absolute pixels; ``Annotation.to_dict()`` gives the canonical JSON of
+api-reference §4.3).  Nothing is dropped silently: what a format cannot hold is listed in the
+:class:`ConversionReport`.  Inputs may be folders, files or ZIP archives (server exports); ZIP members that
+would escape the archive are refused.
+
+Example::
+
+    from pictograph import formats
+
+    report = formats.convert("export.zip", "out/yolo", to_format="yolo")
+    print(report.written_counts, len(report.skipped))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pictograph.errors import FormatError
+from pictograph.formats._model import AnnotatedDataset, Annotation, ClassInfo, ImageRecord, ImageStream
+from pictograph.formats._registry import FORMATS, READ_ONLY, get_format
+from pictograph.formats._report import ConversionReport, Issue, Notes
+
+__all__ = [
+    "FORMATS",
+    "AnnotatedDataset",
+    "Annotation",
+    "ClassInfo",
+    "ConversionReport",
+    "FormatError",
+    "ImageRecord",
+    "Issue",
+    "convert",
+    "detect_format",
+    "read",
+    "write",
+]
+
+WRITABLE_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f not in READ_ONLY)
+
+
+@contextlib.contextmanager
+def _local_input(path: Path) -> Iterator[Path]:
+    """Yield ``path`` itself, or for a ZIP a temporary folder it was safely extracted into."""
+    if not path.exists():
+        raise FormatError("no such file or folder", path=str(path))
+    if path.is_file() and path.suffix.lower() == ".zip":
+        from pictograph.formats._io import extract_zip
+
+        tmp = Path(tempfile.mkdtemp(prefix="pictograph-formats-"))
+        try:
+            extract_zip(path, tmp)
+            yield tmp
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        yield path
+
+
+def _detect(local: Path, shown: Path) -> str:
+    scores = []
+    for name in FORMATS:
+        score = get_format(name).detect(local)
+        if score > 0:
+            scores.append((score, name))
+    if not scores:
+        raise FormatError("cannot tell the annotation format; pass it explicitly "
+                          f"(one of {', '.join(FORMATS)})", path=str(shown))
+    scores.sort(key=lambda s: -s[0])
+    return scores[0][1]
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess the format of a file, folder or ZIP from its file names and the first bytes of its files.
+
+    Example::
+
+        detect_format("export.zip")  # -> "coco"
+    """
+    p = Path(path)
+    with _local_input(p) as local:
+        return _detect(local, p)
+
+
+def read(path: str | Path, format: str | None = None, **options: Any) -> AnnotatedDataset:
+    """Read annotations in ``format`` (detected when ``None``) into an :class:`AnnotatedDataset`.
+
+    Per-image formats are read lazily while ``dataset.images`` is iterated; ``dataset.notes.issues`` lists what
+    was skipped or changed once iteration is done.  Format options (such as YOLO ``image_sizes``) are passed
+    through.  Bad input raises :class:`FormatError` naming the file, the place in it and the reason.
+
+    Example::
+
+        ds = read("annotations/instances_val.json", "coco")
+        for image in ds.images:
+            print(image.filename, image.width, image.height, len(image.annotations))
+    """
+    p = Path(path)
+    tmp: Path | None = None
+    local = p
+    if not p.exists():
+        raise FormatError("no such file or folder", path=str(p))
+    if p.is_file() and p.suffix.lower() == ".zip":
+        from pictograph.formats._io import extract_zip
+
+        tmp = Path(tempfile.mkdtemp(prefix="pictograph-formats-"))
+        try:
+            extract_zip(p, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        local = tmp
+    try:
+        name = format or _detect(local, p)
+        notes = Notes()
+        dataset: AnnotatedDataset = get_format(name).read(local, notes, **options)
+    except BaseException:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if tmp is not None:
+        weakref.finalize(dataset, shutil.rmtree, tmp, True)
+    return dataset
+
+
+def _counted(images: Any, notes: Notes) -> Iterator[ImageRecord]:
+    counts = notes.read_counts
+    for image in images:
+        notes.images_read += 1
+        for ann in image.annotations:
+            counts[ann.type] += 1
+        yield image
+
+
+def _write(dataset: AnnotatedDataset, dst: Path, to_format: str, notes: Notes, overwrite: bool,
+           options: dict[str, Any]) -> None:
+    from pictograph.formats._io import atomic_output, move_file_into_place
+
+    module = get_format(to_format, for_writing=True)
+    counted = AnnotatedDataset(images=ImageStream(lambda: _counted(dataset.images, notes)),
+                               classes=dataset.classes, notes=notes)
+    single = module.SINGLE_FILE
+    if single is not None and dst.suffix.lower() == Path(single).suffix:
+        if dst.exists() and not overwrite:
+            raise FormatError("destination exists; pass overwrite=True to replace it", path=str(dst))
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent))
+        try:
+            module.write(counted, staging, notes, **options)
+            move_file_into_place(staging / single, dst, overwrite=overwrite)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return
+    with atomic_output(dst, overwrite=overwrite) as staging:
+        module.write(counted, staging, notes, **options)
+
+
+def write(dataset: AnnotatedDataset, path: str | Path, format: str, *, overwrite: bool = False,
+          **options: Any) -> ConversionReport:
+    """Write ``dataset`` to ``path`` in ``format`` and report what the format could not hold.
+
+    Output is built in a temporary folder next to ``path`` and moved into place only when complete, so a
+    failure leaves nothing half-written.  One-file formats (``coco``, ``cvat``, ``csv``) write ``path`` itself
+    when it ends in ``.json`` / ``.xml`` / ``.csv``, else a folder holding ``annotations.*``.
+
+    Example::
+
+        write(AnnotatedDataset([ImageRecord("a.jpg", 4, 3, (Annotation.bbox("car", 0, 0, 2, 2),))]),
+              "out", "yolo")
+    """
+    notes = dataset.notes if isinstance(dataset.notes, Notes) else Notes()
+    dst = Path(path)
+    _write(dataset, dst, format, notes, overwrite, options)
+    return ConversionReport.from_notes(notes, source="<dataset>", destination=str(dst),
+                                       from_format="dataset", to_format=format)
+
+
+def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None, to_format: str,
+            overwrite: bool = False, read_options: dict[str, Any] | None = None,
+            write_options: dict[str, Any] | None = None) -> ConversionReport:
+    """Convert annotations from ``src`` (file, folder or ZIP) to ``dst`` in ``to_format``.
+
+    ``from_format`` is detected when left out.  The report counts annotations per type on both sides and
+    lists every skipped item and lossy step with its reason and file.  A failed conversion writes nothing.
+
+    Example::
+
+        report = convert("coco.json", "voc_out", from_format="coco", to_format="pascal_voc")
+    """
+    source = Path(src)
+    dest = Path(dst)
+    get_format(to_format, for_writing=True)
+    if from_format is not None:
+        get_format(from_format)
+    with _local_input(source) as local:
+        name = from_format or _detect(local, source)
+        notes = Notes()
+        opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}
+        dataset: AnnotatedDataset = get_format(name).read(local, notes, **opts)
+        _write(dataset, dest, to_format, notes, overwrite, dict(write_options or {}))
+    return ConversionReport.from_notes(notes, source=str(source), destination=str(dest),
+                                       from_format=name, to_format=to_format)

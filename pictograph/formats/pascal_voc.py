@@ -1,0 +1,171 @@
+"""Pascal VOC XML, one file per image (read and write).
+
+Coordinates follow the devkit (C5): 1-based inclusive integer pixels.  Writing uses ``xmin = round(x) + 1``,
+``ymin = round(y) + 1``, ``xmax = round(x + w)``, ``ymax = round(y + h)``; reading the inverse
+``x = xmin - 1``, ``w = xmax - xmin + 1`` with float values accepted.  So only integer boxes survive a round
+trip exactly; polygons become their box, rotations their hull (reported), polylines and keypoints are skipped
+(reported).  An XML is written for every image, also those without objects, at
+``Annotations/<image path without suffix>.xml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pictograph.errors import FormatError
+from pictograph.formats._common import label_stem, number, out_path
+from pictograph.formats._io import parse_xml, safe_relpath
+from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream, ring_bounds
+from pictograph.formats._report import Notes
+
+NAME = "pascal_voc"
+CAN_WRITE = True
+SINGLE_FILE = None
+
+
+def _looks_voc(file: Path) -> bool:
+    try:
+        with open(file, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return b"<annotation" in head and b"<annotations" not in head
+
+
+def detect(path: Path) -> int:
+    if path.is_file():
+        return 70 if path.suffix.lower() == ".xml" and _looks_voc(path) else 0
+    for i, p in enumerate(path.rglob("*.xml")):
+        if i > 20:
+            break
+        if _looks_voc(p):
+            return 65
+    return 0
+
+
+def read(path: Path, notes: Notes, *, scan_classes: bool = True, **options: Any) -> AnnotatedDataset:
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*.xml") if _looks_voc(p))
+    classes: list[str] = []
+
+    def images() -> Any:
+        for file in files:
+            yield _read_file(file, notes)
+
+    # Class order: first-seen order over the files, which needs one cheap pass over the names.
+    seen: set[str] = set()
+    for file in files if scan_classes else ():
+        root = parse_xml(file)
+        for obj in root.findall("object"):
+            n = (obj.findtext("name") or "").strip()
+            if n and n not in seen:
+                seen.add(n)
+                classes.append(n)
+    return AnnotatedDataset(images=ImageStream(images), classes=classes, notes=notes)
+
+
+def _read_file(file: Path, notes: Notes) -> ImageRecord:
+    fname = str(file)
+    root = parse_xml(file)
+    if root.tag != "annotation":
+        raise FormatError(f"root element must be <annotation>, got <{root.tag}>", path=fname, location="/")
+    raw = (root.findtext("filename") or "").strip()
+    if not raw:
+        raise FormatError("missing <filename>", path=fname, location="annotation/filename")
+    filename = safe_relpath(raw, path=fname, location="annotation/filename")
+    w = h = None
+    size = root.find("size")
+    if size is not None and size.findtext("width") and size.findtext("height"):
+        w = number(size.findtext("width"), path=fname, location="annotation/size/width", what="width")
+        h = number(size.findtext("height"), path=fname, location="annotation/size/height", what="height")
+        if w < 0 or h < 0:
+            raise FormatError("image size must not be negative", path=fname, location="annotation/size")
+        if w == 0 or h == 0:
+            w = h = None
+    anns: list[Annotation] = []
+    for i, obj in enumerate(root.findall("object"), start=1):
+        loc = f"annotation/object[{i}]"
+        name = (obj.findtext("name") or "").strip()
+        if not name:
+            raise FormatError("object without <name>", path=fname, location=f"{loc}/name")
+        box = obj.find("bndbox")
+        if box is None:
+            raise FormatError("object without <bndbox>", path=fname, location=f"{loc}/bndbox")
+        v = []
+        for key in ("xmin", "ymin", "xmax", "ymax"):
+            text = box.findtext(key)
+            if text is None:
+                raise FormatError(f"missing <{key}>", path=fname, location=f"{loc}/bndbox/{key}")
+            v.append(number(text, path=fname, location=f"{loc}/bndbox/{key}", what=key))
+        xmin, ymin, xmax, ymax = v
+        bw, bh = xmax - xmin + 1, ymax - ymin + 1
+        if bw <= 0 or bh <= 0:
+            notes.skip("read", "box with xmax < xmin or ymax < ymin", fname, loc, "bbox")
+            continue
+        attributes: dict[str, Any] = {}
+        for flag in ("difficult", "truncated", "occluded"):
+            t = (obj.findtext(flag) or "").strip()
+            if t not in ("", "0"):
+                attributes[flag] = t in ("1", "true", "True")
+        anns.append(Annotation(name, "bbox", box=(xmin - 1, ymin - 1, bw, bh), id=str(i),
+                               attributes=attributes or []))
+    return ImageRecord(filename, w, h, tuple(anns), None, fname)
+
+
+def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any) -> None:
+    written = notes.written_counts
+    seen: set[str] = set()
+    for image in dataset.images:
+        fname = image.filename
+        rel = f"Annotations/{label_stem(safe_relpath(fname, location='image file name'))}.xml"
+        if rel in seen:
+            notes.skip("write", f"another image already uses {rel}", fname)
+            continue
+        seen.add(rel)
+        objects: list[str] = []
+        for k, ann in enumerate(image.annotations):
+            t = ann.type
+            loc = f"annotation {k}"
+            if t in ("polyline", "keypoint"):
+                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, loc, t)
+                continue
+            if t == "polygon":
+                x, y, w, h = ring_bounds(ann.paths[0])
+                notes.lossy("write", "polygon written as its bounding box", fname, loc, t)
+            else:
+                assert ann.box is not None
+                x, y, w, h = ann.box
+                if ann.oriented is not None:
+                    notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname, loc, t)
+            xmin, ymin, xmax, ymax = round(x) + 1, round(y) + 1, round(x + w), round(y + h)
+            if xmax < xmin or ymax < ymin:
+                notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname, loc, t)
+                continue
+            if (xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1) != (x, y, w, h):
+                notes.add("write", "normalized", "box rounded to whole pixels", fname, loc, t)
+            a = ann.attribute_dict()
+            objects.append(
+                f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
+                f"<truncated>{int(bool(a.get('truncated')))}</truncated>"
+                f"<difficult>{int(bool(a.get('difficult')))}</difficult>"
+                f"<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax><ymax>{ymax}</ymax>"
+                "</bndbox></object>"
+            )
+            written[t] += 1
+        size = ""
+        if image.width is not None and image.height is not None:
+            size = (f"<size><width>{_n(image.width)}</width><height>{_n(image.height)}</height>"
+                    "<depth>3</depth></size>")
+        else:
+            notes.lossy("write", "image size unknown: <size> left out", fname)
+        doc = (f'<?xml version="1.0" encoding="utf-8"?>\n<annotation><folder></folder>'
+               f"<filename>{escape(fname)}</filename><path></path><source><database>Unknown</database></source>"
+               f"{size}<segmented>0</segmented>{''.join(objects)}</annotation>\n")
+        with open(out_path(out_dir, rel), "w", encoding="utf-8") as f:
+            f.write(doc)
+        notes.images_written += 1
+
+
+def _n(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

@@ -1,0 +1,52 @@
+"""A Roboflow COCO export folder — read only (notes §1.1).
+
+Each split folder (``train``, ``valid``, ``test``) holds ``_annotations.coco.json`` next to its images; images
+are read with ``subset`` = the folder name.  Roboflow's unreferenced category 0 (the project super-class, often
+with a real class's name) does not become a class; ``segmentation: []`` means a box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pictograph.errors import FormatError
+from pictograph.formats._io import load_json
+from pictograph.formats._model import AnnotatedDataset, ClassInfo, ImageRecord
+from pictograph.formats._report import Notes
+from pictograph.formats.coco import parse_coco
+
+NAME = "roboflow"
+CAN_WRITE = False
+SINGLE_FILE = None
+FILE = "_annotations.coco.json"
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path] if path.name == FILE else []
+    return sorted(path.rglob(FILE))
+
+
+def detect(path: Path) -> int:
+    return 95 if _files(path) else 0
+
+
+def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
+    files = _files(path)
+    if not files:
+        raise FormatError(f"no {FILE} found (expected a Roboflow COCO export folder)", path=str(path))
+    root = path if path.is_dir() else path.parent
+    classes: list[ClassInfo] = []
+    images: list[ImageRecord] = []
+    for file in files:
+        rel = file.parent.relative_to(root).as_posix()
+        subset = None if rel == "." else rel
+        cls, imgs = parse_coco(load_json(file), file, notes, subset=subset)
+        known = {c.name for c in classes}
+        classes.extend(c for c in cls if c.name not in known)
+        if subset:
+            imgs = [ImageRecord(f"{subset}/{i.filename}", i.width, i.height, i.annotations, subset, i.source)
+                    for i in imgs]
+        images.extend(imgs)
+    return AnnotatedDataset(images=images, classes=classes, notes=notes)

@@ -1,0 +1,294 @@
+"""YOLO darknet / Ultralytics text labels (read and write).
+
+Writing (notes §2.2, C6): ``labels/<image path without suffix>.txt`` per image (an empty file for an image
+without annotations; ``labels/<subset>/…`` for split datasets), ``classes.txt`` and ``data.yaml`` (``names`` as a
+list, ``nc``, image folders relative to the yaml, no ``path:``), plus ``image_sizes.json`` — a sidecar holding
+each image's file name and size, which YOLO files lack.  ``task="detect"`` (default) writes ``cls cx cy w h``;
+``task="segment"`` writes polygon outer rings and boxes as 4 corners.  Coordinates are normalised, clipped to
+[0, 1] and written with 6 decimals.
+
+Reading (notes §1.3): class names from ``data.yaml`` (list or dict) or ``classes.txt`` / ``obj.names``; image sizes
+from ``image_sizes.json``, the image files (Pillow), or ``image_sizes={name or stem: (w, h)}``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from pictograph.errors import FormatError
+from pictograph.formats._common import ClassOrder, label_stem, out_path
+from pictograph.formats._io import IMAGE_SUFFIXES, image_size_from_file, load_json, safe_relpath
+from pictograph.formats._model import (
+    AnnotatedDataset,
+    Annotation,
+    ImageRecord,
+    ImageStream,
+    obb_corners,
+    ring_bounds,
+)
+from pictograph.formats._report import Notes
+
+NAME = "yolo"
+CAN_WRITE = True
+SINGLE_FILE = None
+SIDECAR = "image_sizes.json"
+_NAME_FILES = ("classes.txt", "obj.names")
+
+
+def detect(path: Path) -> int:
+    if path.is_file():
+        return 30 if path.name in ("data.yaml", *_NAME_FILES) else 0
+    if (path / "data.yaml").is_file() or any((path / n).is_file() for n in _NAME_FILES):
+        return 80
+    if any(path.glob("*.yaml")) and any(path.rglob("*.txt")):
+        return 40
+    return 0
+
+
+def _load_names(root: Path) -> list[str]:
+    yamls = [root / "data.yaml"] if (root / "data.yaml").is_file() else sorted(root.glob("*.yaml"))
+    for y in yamls:
+        try:
+            doc = yaml.safe_load(y.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+            raise FormatError(f"malformed YAML ({exc})", path=str(y)) from None
+        if not isinstance(doc, dict) or "names" not in doc:
+            continue
+        names = doc["names"]
+        if isinstance(names, dict):
+            try:
+                keys = sorted(int(k) for k in names)
+            except (TypeError, ValueError):
+                raise FormatError("names keys must be class indices", path=str(y), location="names") from None
+            if keys != list(range(len(keys))):
+                raise FormatError("names indices must be 0..n-1", path=str(y), location="names")
+            names = [names[k] if k in names else names[str(k)] for k in keys]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise FormatError("names must be a list of non-blank class names", path=str(y), location="names")
+        return [str(n) for n in names]
+    for n in _NAME_FILES:
+        f = root / n
+        if f.is_file():
+            return [line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    raise FormatError("no class names: expected data.yaml (names), classes.txt or obj.names; a class index "
+                      "without its names is meaningless", path=str(root))
+
+
+def read(path: Path, notes: Notes, *, image_sizes: dict[str, tuple[float, float]] | None = None,
+         **options: Any) -> AnnotatedDataset:
+    root = path if path.is_dir() else path.parent
+    names = _load_names(root)
+    sidecar: dict[str, dict[str, Any]] = {}
+    if (root / SIDECAR).is_file():
+        doc = load_json(root / SIDECAR)
+        entries = doc.get("images") if isinstance(doc, dict) else None
+        if not isinstance(entries, list):
+            raise FormatError("'images' must be a list", path=str(root / SIDECAR), location="/images")
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not isinstance(e.get("label"), str):
+                raise FormatError("entry needs a 'label' path", path=str(root / SIDECAR), location=f"images[{i}]")
+            sidecar[e["label"]] = e
+    labels = sorted(p for p in root.rglob("*.txt") if _is_label(p, root))
+
+    def images() -> Any:
+        for label in labels:
+            yield _read_label(label, root, names, sidecar, image_sizes, notes)
+
+    return AnnotatedDataset(images=ImageStream(images), classes=names, notes=notes)
+
+
+def _is_label(p: Path, root: Path) -> bool:
+    if p.name in _NAME_FILES:
+        return False
+    if p.parent == root:
+        return not (p.name.lower().startswith("readme") or p.stem in ("train", "val", "valid", "test"))
+    return True
+
+
+def _find_image(label: Path, root: Path) -> Path | None:
+    rel = label.relative_to(root)
+    candidates = [label.parent]
+    parts = list(rel.parts)
+    if "labels" in parts[:-1]:
+        i = parts.index("labels")
+        candidates.insert(0, root.joinpath(*parts[:i], "images", *parts[i + 1:-1]))
+    for folder in candidates:
+        for suffix in IMAGE_SUFFIXES:
+            for s in (suffix, suffix.upper()):
+                p = folder / (label.stem + s)
+                if p.is_file():
+                    return p
+    return None
+
+
+def _read_label(label: Path, root: Path, names: list[str], sidecar: dict[str, dict[str, Any]],
+                image_sizes: dict[str, tuple[float, float]] | None, notes: Notes) -> ImageRecord:
+    rel = label.relative_to(root).as_posix()
+    fname = str(label)
+    entry = sidecar.get(rel)
+    subset = None
+    w: Any = None
+    h: Any = None
+    if entry is not None:
+        filename = safe_relpath(str(entry.get("file_name", "")), path=str(root / SIDECAR), location=rel)
+        w, h, subset = entry.get("width"), entry.get("height"), entry.get("subset")
+    else:
+        img = _find_image(label, root)
+        if img is not None:
+            filename = img.relative_to(root).as_posix()
+            size = image_size_from_file(img)
+            if size is not None:
+                w, h = size
+        else:
+            filename = str(PurePosixPath(rel).with_suffix(""))
+            if filename.startswith("labels/"):
+                filename = filename[len("labels/"):]
+        if image_sizes is not None and w is None:
+            for key in (filename, PurePosixPath(filename).name, label.stem, rel):
+                if key in image_sizes:
+                    w, h = image_sizes[key]
+                    break
+    if not (isinstance(w, (int, float)) and isinstance(h, (int, float)) and w > 0 and h > 0):
+        raise FormatError("image size unknown: YOLO files do not hold it; provide image_sizes.json, the image "
+                          "files (with Pillow installed) or image_sizes={name: (width, height)}", path=fname)
+    anns: list[Annotation] = []
+    try:
+        text = label.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormatError(f"cannot read label file ({exc})", path=fname) from None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        loc = f"line {lineno}"
+        try:
+            cls = int(parts[0])
+            values = [float(v) for v in parts[1:]]
+        except ValueError:
+            raise FormatError(f"expected 'class x y …' numbers, got {line.strip()!r}", path=fname,
+                              location=loc) from None
+        if not 0 <= cls < len(names):
+            notes.skip("read", f"class index {cls} out of range (0..{len(names) - 1})", fname, loc)
+            continue
+        name = names[cls]
+        if len(values) == 4:
+            cx, cy, bw, bh = values
+            if bw <= 0 or bh <= 0:
+                notes.skip("read", "box with w <= 0 or h <= 0", fname, loc, "bbox")
+                continue
+            anns.append(Annotation(name, "bbox", box=((cx - bw / 2) * w, (cy - bh / 2) * h, bw * w, bh * h),
+                                   id=f"{lineno}"))
+        elif len(values) >= 6 and len(values) % 2 == 0:
+            flat = tuple(v * (w if i % 2 == 0 else h) for i, v in enumerate(values))
+            anns.append(Annotation(name, "polygon", paths=(flat,), id=f"{lineno}"))
+        else:
+            raise FormatError(f"expected 4 box values or 3+ polygon points, got {len(values)} values",
+                              path=fname, location=loc)
+    return ImageRecord(filename, w, h, tuple(anns), subset, fname)
+
+
+def _clip(v: float) -> tuple[float, bool]:
+    if v < 0.0:
+        return 0.0, True
+    if v > 1.0:
+        return 1.0, True
+    return v, False
+
+
+def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str = "detect",
+          **options: Any) -> None:
+    if task not in ("detect", "segment"):
+        raise FormatError(f"task must be 'detect' or 'segment', got {task!r}")
+    order = ClassOrder(dataset.classes)
+    entries: list[dict[str, Any]] = []
+    subsets: list[str] = []
+    written = notes.written_counts
+    seen_labels: set[str] = set()
+    for image in dataset.images:
+        fname = image.filename
+        stem = label_stem(safe_relpath(fname, location="image file name"))
+        label_rel = f"labels/{image.subset}/{stem}.txt" if image.subset else f"labels/{stem}.txt"
+        if label_rel in seen_labels:
+            notes.skip("write", f"another image already uses label file {label_rel}", fname)
+            continue
+        seen_labels.add(label_rel)
+        if image.subset and image.subset not in subsets:
+            subsets.append(image.subset)
+        W, H = image.width, image.height
+        if not W or not H:
+            raise FormatError("image size unknown: YOLO needs it to normalise coordinates", path=fname)
+        lines: list[str] = []
+        clipped = 0
+        for k, ann in enumerate(image.annotations):
+            t = ann.type
+            if t in ("polyline", "keypoint"):
+                notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
+                continue
+            c = order.index(ann.name)
+            if task == "detect":
+                if t == "polygon":
+                    x, y, bw, bh = ring_bounds(ann.paths[0])
+                    notes.lossy("write", "polygon written as its bounding box", fname, f"annotation {k}", t)
+                else:
+                    assert ann.box is not None
+                    x, y, bw, bh = ann.box
+                    if ann.oriented is not None:
+                        notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                                    f"annotation {k}", t)
+                x0, a = _clip(x / W)
+                y0, b = _clip(y / H)
+                x1, cc = _clip((x + bw) / W)
+                y1, d = _clip((y + bh) / H)
+                if a or b or cc or d:
+                    clipped += 1
+                if x1 <= x0 or y1 <= y0:
+                    notes.skip("write", "box entirely outside the image", fname, f"annotation {k}", t)
+                    continue
+                lines.append(f"{c} {(x0 + x1) / 2:.6f} {(y0 + y1) / 2:.6f} {x1 - x0:.6f} {y1 - y0:.6f}")
+            else:
+                if t == "polygon":
+                    flat = ann.paths[0]
+                    if len(ann.paths) > 1:
+                        notes.lossy("write", f"{len(ann.paths) - 1} polygon hole(s) dropped (YOLO rings have "
+                                    "no holes)", fname, f"annotation {k}", t)
+                elif ann.oriented is not None:
+                    flat = obb_corners(*ann.oriented)
+                else:
+                    assert ann.box is not None
+                    x, y, bw, bh = ann.box
+                    flat = (x, y, x + bw, y, x + bw, y + bh, x, y + bh)
+                vals = []
+                hit = False
+                for i, v in enumerate(flat):
+                    cv, ch = _clip(v / (W if i % 2 == 0 else H))
+                    hit |= ch
+                    vals.append(f"{cv:.6f}")
+                clipped += hit
+                lines.append(f"{c} " + " ".join(vals))
+            written[t] += 1
+        if clipped:
+            notes.lossy("write", f"{clipped} annotation(s) clipped to the image (YOLO needs 0..1)", fname)
+        with open(out_path(out_dir, label_rel), "w", encoding="utf-8") as f:
+            if lines:
+                f.write("\n".join(lines) + "\n")
+        entries.append({"file_name": fname, "width": W, "height": H, "label": label_rel, "subset": image.subset})
+        notes.images_written += 1
+    names = order.names
+    (out_dir / "classes.txt").write_text("".join(n + "\n" for n in names), encoding="utf-8")
+    data: dict[str, Any] = {}
+    if subsets:
+        for s in subsets:
+            data["val" if s in ("valid", "val") else s] = f"images/{s}"
+    else:
+        data["train"] = "images"
+        data["val"] = "images"
+    data["nc"] = len(names)
+    data["names"] = names
+    (out_dir / "data.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
+    with open(out_dir / SIDECAR, "w", encoding="utf-8") as f:
+        json.dump({"images": entries}, f, ensure_ascii=False)
