@@ -1,0 +1,46 @@
+# Every target works from a fresh clone: the ones that need tools depend on `install`, which is idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+NODE_STAMP := tools/node_modules/.install-stamp
+EXTRAS := cli,server,progress,images,formats,dev
+PYTEST_WORKERS ?= auto
+
+.PHONY: install generate unasync lint test demo bench clean
+
+install: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed: run make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]'
+	@touch $@
+
+$(NODE_STAMP): tools/package.json tools/package-lock.json
+	cd tools && npm ci --silent --no-audit --no-fund
+	@touch $@
+
+generate: $(STAMP)
+	scripts/generate
+
+unasync: $(STAMP)
+	$(BIN)/python scripts/unasync.py
+
+lint: install
+	$(BIN)/ruff check pictograph scripts tests bench
+	$(BIN)/mypy
+
+test: install lint
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+demo: install
+	$(BIN)/python examples/demo.py
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) tools/node_modules .mypy_cache .ruff_cache .pytest_cache

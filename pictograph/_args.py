@@ -1,0 +1,52 @@
+"""Argument checks shared by every resource: they raise ``ValueError`` before anything is sent."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_uuid(value: str) -> bool:
+    """True when ``value`` has the strict 8-4-4-4-12 hex shape the API reads as an id (§2)."""
+    return bool(_UUID.match(value))
+
+
+def check_range(name: str, value: int, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return value
+
+
+def check_name(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def image_path_of(value: str) -> str:
+    """Check an ``{image_path}`` (§1.3): parts joined by ``/``, none empty, ``.`` or ``..``."""
+    check_name("image_path", value)
+    parts = value.split("/")
+    for part in parts:
+        if part in ("", ".", ".."):
+            raise ValueError(
+                f"image_path {value!r} has an empty, '.' or '..' part; give the directory and filename "
+                "joined by '/', e.g. 'train/images/a.jpg'"
+            )
+    return value
+
+
+def suggestion(wanted: str, names: Iterable[str]) -> str | None:
+    """The closest existing name to a missed one, when one is close enough to be a likely typo."""
+    candidates = list(names)
+    folded = {n.casefold(): n for n in candidates}
+    if wanted.casefold() in folded:
+        return folded[wanted.casefold()]
+    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.75)
+    return close[0] if close else None

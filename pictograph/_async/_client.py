@@ -1,0 +1,73 @@
+"""``AsyncClient``: configuration, the one transport, and the resources (API reference §8.1, §8.10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+import httpx
+
+from pictograph._async._datasets import AsyncDatasets
+from pictograph._async._transport import AsyncTransport, Sleep
+from pictograph._config import Config, resolve_config
+
+
+class AsyncClient:
+    """The Pictograph API client.
+
+    Settings come from the arguments, then the environment (``PICTOGRAPH_API_KEY``, ``PICTOGRAPH_BASE_URL``,
+    ``PICTOGRAPH_TIMEOUT``, ``PICTOGRAPH_MAX_RETRIES``), then the defaults. A missing key raises
+    ``ConfigurationError`` before any request.
+
+    Example::
+
+        async with AsyncClient() as client:
+            dataset = await client.datasets.get("road-signs")
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        *,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        self._config: Config = resolve_config(api_key, base_url, timeout, max_retries)
+        self._transport = AsyncTransport(self._config, http_transport=http_transport, sleep=sleep, rng=rng)
+        self.datasets = AsyncDatasets(self)
+        self.projects = self.datasets
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def timeout(self) -> float:
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    def __repr__(self) -> str:
+        config = self._config
+        return (
+            f"{type(self).__name__}(base_url={config.base_url!r}, timeout={config.timeout!r}, "
+            f"max_retries={config.max_retries!r})"
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

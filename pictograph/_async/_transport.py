@@ -1,0 +1,173 @@
+"""The one transport of an ``AsyncClient``: headers, retries, ``Retry-After``, idempotency keys, errors.
+
+Every API request of the facade goes through :meth:`AsyncTransport.send` (or :meth:`AsyncTransport.stream` for
+byte routes) with the request built by a generated operation's ``_get_kwargs``.  The rules are those of the API
+reference §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`pictograph._protocol`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from pictograph._config import Config
+from pictograph._protocol import (
+    IDEMPOTENT_METHODS,
+    MAX_RETRY_AFTER,
+    RETRY_STATUSES,
+    backoff_delay,
+    error_from_response,
+    new_idempotency_key,
+    parse_retry_after,
+)
+from pictograph._version import __version__
+from pictograph.errors import NetworkError, RateLimitError, RequestTimeoutError
+
+logger = logging.getLogger("pictograph")
+
+USER_AGENT = f"pictograph-python-async/{__version__}"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _network_error(exc: httpx.TransportError, method: str, path: str) -> NetworkError:
+    what = f"{method} {path}"
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(f"{what} timed out ({type(exc).__name__}); the retries were used up")
+    return NetworkError(f"{what} failed without an HTTP answer ({type(exc).__name__}: {exc})")
+
+
+class AsyncTransport:
+    """Sends API requests with the protocol's cross-cutting rules.
+
+    ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep`` and ``rng``
+    replace the clock and the jitter source, so retry timing can be tested without waiting.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        self.config = config
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._rng = rng or random.random
+        self._http = httpx.AsyncClient(
+            base_url=config.api_url,
+            headers={
+                "X-API-Key": config.api_key,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(config.timeout),
+            follow_redirects=False,
+            transport=http_transport,
+        )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pooled client bound to the API (with the key); never use it for signed URLs."""
+        return self._http
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+        prepared = dict(request)
+        method = str(prepared.pop("method")).upper()
+        headers = dict(prepared.pop("headers", None) or {})
+        if method in IDEMPOTENT_METHODS and not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = new_idempotency_key()
+        prepared["headers"] = headers
+        params = prepared.get("params")
+        if isinstance(params, dict):
+            prepared["params"] = {k: v for k, v in params.items() if v is not None}
+        return prepared, method, str(prepared.get("url", ""))
+
+    async def _retry_wait(self, attempt: int, response: httpx.Response | None) -> None:
+        delay = backoff_delay(attempt, self._rng)
+        if response is not None and response.status_code == 429:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if retry_after is not None:
+                delay = max(delay, retry_after)
+        await self._sleep(delay)
+
+    def _give_up_now(self, response: httpx.Response) -> RateLimitError | None:
+        """A 429 whose ``Retry-After`` is over 120 s is raised at once, never slept on."""
+        if response.status_code != 429:
+            return None
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+            error = error_from_response(429, response.headers, response.content, retry_after=retry_after)
+            assert isinstance(error, RateLimitError)
+            return error
+        return None
+
+    async def send(self, request: dict[str, Any]) -> httpx.Response:
+        """Send one logical call (retrying as §1.7 says) and return its 2xx response, body read."""
+        prepared, method, path = self._prepare(request)
+        attempts = 1 + self.config.max_retries
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = await self._http.request(method, **prepared)
+            except httpx.TransportError as exc:
+                logger.debug("%s %s: %s (attempt %d of %d)", method, path, type(exc).__name__, attempt + 1, attempts)
+                if last:
+                    raise _network_error(exc, method, path) from None
+                await self._retry_wait(attempt, None)
+                continue
+            logger.debug(
+                "%s %s -> %d (request id %s)", method, path, response.status_code, response.headers.get("x-request-id")
+            )
+            if response.is_success:
+                return response
+            give_up = self._give_up_now(response)
+            if give_up is not None:
+                raise give_up
+            if response.status_code in RETRY_STATUSES and not last:
+                await self._retry_wait(attempt, response)
+                continue
+            raise error_from_response(response.status_code, response.headers, response.content)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @asynccontextmanager
+    async def stream(self, request: dict[str, Any], *, timeout: httpx.Timeout | None = None) -> AsyncIterator[httpx.Response]:
+        """Open a 2xx streamed response. Retries apply until the body starts, never after (§1.7)."""
+        prepared, method, path = self._prepare(request)
+        if timeout is not None:
+            prepared["timeout"] = timeout
+        attempts = 1 + self.config.max_retries
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = await self._http.send(self._http.build_request(method, **prepared), stream=True)
+            except httpx.TransportError as exc:
+                if last:
+                    raise _network_error(exc, method, path) from None
+                await self._retry_wait(attempt, None)
+                continue
+            if response.is_success:
+                try:
+                    yield response
+                finally:
+                    await response.aclose()
+                return
+            await response.aread()
+            await response.aclose()
+            give_up = self._give_up_now(response)
+            if give_up is not None:
+                raise give_up
+            if response.status_code in RETRY_STATUSES and not last:
+                await self._retry_wait(attempt, response)
+                continue
+            raise error_from_response(response.status_code, response.headers, response.content)
