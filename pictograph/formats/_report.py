@@ -22,7 +22,8 @@ class Issue:
 
     ``stage`` is ``read`` or ``write``; ``kind`` is ``skipped`` (the item is not in the output), ``lossy`` (it
     is, with less information) or ``normalized`` (it is, reshaped without loss); ``item_type`` the annotation
-    type (or the source format's own type name, such as ``ellipse``); ``file`` and ``location`` where it was.
+    type (or the source format's own type name, such as ``ellipse``); ``file`` and ``location`` where it was;
+    ``count`` how many items of one image it stands for (writers group identical steps per image).
     """
 
     stage: str
@@ -31,6 +32,7 @@ class Issue:
     file: str | None = None
     location: str | None = None
     item_type: str | None = None
+    count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -49,6 +51,11 @@ class Notes:
     def add(self, stage: str, kind: IssueKind, reason: str, file: str | None = None,
             location: str | None = None, item_type: str | None = None) -> None:
         self.issues.append(Issue(stage, kind, reason, file, location, item_type))
+
+    def tally(self, stage: str, file: str, counts: dict[tuple[IssueKind, str, str], int]) -> None:
+        """Record per-image grouped issues: ``{(kind, reason, item type): count}``."""
+        for (kind, reason, item_type), n in counts.items():
+            self.issues.append(Issue(stage, kind, reason, file, f"{n} annotation(s)", item_type, n))
 
     def skip(self, stage: str, reason: str, file: str | None = None, location: str | None = None,
              item_type: str | None = None) -> None:
@@ -78,6 +85,11 @@ class ConversionReport:
     written_counts: dict[str, int]
     issues: tuple[Issue, ...]
 
+    def count(self, kind: str, item_type: str | None = None) -> int:
+        """How many items were ``skipped`` / ``lossy`` / ``normalized`` (optionally of one type)."""
+        return sum(i.count for i in self.issues
+                   if i.kind == kind and (item_type is None or i.item_type == item_type))
+
     @property
     def skipped(self) -> tuple[Issue, ...]:
         return tuple(i for i in self.issues if i.kind == "skipped")
@@ -96,7 +108,7 @@ class ConversionReport:
         for (stage, kind, item_type, reason), items in groups.items():
             files = list(dict.fromkeys(i.file for i in items if i.file))
             out.append({"stage": stage, "kind": kind, "item_type": item_type or None, "reason": reason,
-                        "count": len(items), "files": files[:3]})
+                        "count": sum(i.count for i in items), "files": files[:3]})
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,12 +20,13 @@ from typing import Any
 
 from pictograph.errors import FormatError
 from pictograph.formats._common import ClassOrder, is_number, num
-from pictograph.formats._io import load_json, safe_relpath
+from pictograph.formats._io import safe_relpath
 from pictograph.formats._model import (
     AnnotatedDataset,
     Annotation,
     ClassInfo,
     ImageRecord,
+    ImageStream,
     ring_area,
     ring_bounds,
 )
@@ -71,15 +72,17 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
         raise FormatError("no COCO JSON file found (expected an object with images, annotations, categories)",
                           path=str(path))
     classes: list[ClassInfo] = []
-    images: list[ImageRecord] = []
+    parts: list[Iterable[ImageRecord]] = []
     for file in files:
         subset = None
         if len(files) > 1:
             subset = file.stem.removeprefix("instances_").removeprefix("person_keypoints_")
-        cls, imgs = parse_coco(load_json(file), file, notes, subset=subset)
+        cls, imgs = parse_coco_file(file, notes, subset=subset)
         known = {c.name for c in classes}
         classes.extend(c for c in cls if c.name not in known)
-        images.extend(imgs)
+        parts.append(imgs)
+    images: Iterable[ImageRecord] = parts[0] if len(parts) == 1 else ImageStream(
+        lambda: (im for p in parts for im in p))
     return AnnotatedDataset(images=images, classes=classes, notes=notes)
 
 
@@ -89,7 +92,7 @@ def _err(reason: str, file: Path, location: str) -> FormatError:
 
 def _id(value: Any, file: Path, loc: str) -> int | str:
     if (type(value) is int) or (isinstance(value, str) and value):
-        return value  # type: ignore[no-any-return]
+        return value
     raise _err(f"id must be an integer, got {value!r}", file, loc)
 
 
@@ -101,19 +104,186 @@ def _size(value: Any, file: Path, loc: str) -> float | None:
     return value  # type: ignore[no-any-return]
 
 
-def parse_coco(data: Any, file: Path, notes: Notes, *, subset: str | None = None,
-               rename: dict[Any, str] | None = None) -> tuple[list[ClassInfo], list[ImageRecord]]:
-    """Parse one COCO document into classes and images (shared with the Roboflow reader)."""
+class _NonFinite(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonFinite(f"{name} is not a valid number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMS = frozenset({int, float})
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line} column {col}"
+
+
+def _decode(text: str, pos: int, file: Path) -> tuple[Any, int]:
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"malformed JSON: {exc.msg}", path=str(file),
+                          location=f"line {exc.lineno} column {exc.colno}") from None
+    except _NonFinite as exc:
+        raise FormatError(f"malformed JSON: {exc}", path=str(file), location=_where(text, pos)) from None
+
+
+def _expect(text: str, pos: int, chars: str, file: Path) -> tuple[str, int]:
+    pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+    if pos >= len(text) or text[pos] not in chars:
+        got = "end of file" if pos >= len(text) else repr(text[pos])
+        raise FormatError(f"malformed JSON: expected {' or '.join(repr(c) for c in chars)}, got {got}",
+                          path=str(file), location=_where(text, pos))
+    return text[pos], pos + 1
+
+
+# One parsed COCO annotation, kept compact until its image is produced:
+# (index, category id, kind, geometry, id, confidence, attributes)
+_Raw = tuple[int, Any, str, Any, Any, float, Any]
+
+
+def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None,
+                    prefix: str = "") -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
+    """Parse one COCO file into classes and images, streaming the ``annotations`` array element by element so
+    that no full JSON tree of it is ever held (shared with the Roboflow reader)."""
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise FormatError(f"cannot read the file ({exc.strerror})", path=str(file)) from None
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 text ({exc.reason})", path=str(file)) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    top: dict[str, Any] = {}
+    groups: dict[Any, list[_Raw]] = {}
+    ann_image_ids: list[tuple[Any, int]] = []
+    c, pos = _expect(text, 0, "{", file)
+    c, pos = _expect(text, pos, '"}', file)
+    while c != "}":
+        key, pos = _decode(text, pos - 1, file)
+        _, pos = _expect(text, pos, ":", file)
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if key == "annotations" and text.startswith("[", pos):
+            pos = _stream_annotations(text, pos + 1, file, notes, groups, ann_image_ids)
+            top["annotations"] = True
+        else:
+            top[key], pos = _decode(text, pos, file)
+        c, pos = _expect(text, pos, ",}", file)
+        if c == ",":
+            c, pos = _expect(text, pos, '"', file)
+    end = _WS.match(text, pos).end()  # type: ignore[union-attr]
+    if end != len(text):
+        raise FormatError("malformed JSON: extra data after the object", path=str(file), location=_where(text, end))
+    del text
+    return _assemble(top, groups, ann_image_ids, file, notes, subset, prefix)
+
+
+def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: dict[Any, list[_Raw]],
+                        ann_image_ids: list[tuple[Any, int]]) -> int:
+    decode = _DECODER.raw_decode
+    ws = _WS.match
+    index = 0
+    pos = ws(text, pos).end()  # type: ignore[union-attr]
+    if text.startswith("]", pos):
+        return pos + 1
+    while True:
+        try:
+            a, pos = decode(text, pos)
+        except (json.JSONDecodeError, _NonFinite):
+            _decode(text, pos, file)
+            raise
+        if type(a) is not dict:
+            raise _err("an annotation must be an object", file, f"annotations[{index}]")
+        raw = _compact(a, index, file, notes)
+        iid = a.get("image_id")
+        try:
+            g = groups.get(iid)
+        except TypeError:
+            raise _err(f"image_id {iid!r} is not in 'images'", file, f"annotations[{index}].image_id") from None
+        if g is None:
+            g = groups[iid] = []
+            ann_image_ids.append((iid, index))
+        if raw is not None:
+            g.append(raw)
+        index += 1
+        c, pos = _expect(text, pos, ",]", file)
+        if c == "]":
+            return pos
+        pos = ws(text, pos).end()  # type: ignore[union-attr]
+
+
+def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | None:
+    """Check one COCO annotation and keep only what is needed to build its Pictograph annotations."""
+    get = a.get
+    cid = get("category_id")
+    aid = get("id")
+    score = get("score")
+    confidence = 1.0
+    if score is not None:
+        if type(score) not in _NUMS:
+            raise _err(f"score must be a number, got {score!r}", file, f"annotations[{index}].score")
+        confidence = min(1.0, max(0.0, float(score)))
+    attrs_raw = get("attributes")
+    attributes: Any = attrs_raw if type(attrs_raw) is dict else []
+    kps = get("keypoints")
+    if kps:
+        if type(kps) is not list or len(kps) % 3 or not set(map(type, kps)) <= _NUMS:
+            raise _err("keypoints must be a flat list of x, y, v numbers", file, f"annotations[{index}].keypoints")
+        other = bool(get("segmentation") or get("bbox"))
+        return (index, cid, "keypoints", (kps, other), aid, confidence, attributes)
+    seg = get("segmentation")
+    if seg:
+        if type(seg) is dict:
+            notes.skip("read", "RLE mask segmentation is not traced into polygons", str(file),
+                       f"annotations[{index}].segmentation", "rle")
+            return None
+        if type(seg) is not list:
+            raise _err("segmentation must be a list of rings or an RLE object", file,
+                       f"annotations[{index}].segmentation")
+        rings: list[tuple[float, ...]] = []
+        for r, ring in enumerate(seg):
+            if type(ring) is not list or not set(map(type, ring)) <= _NUMS:
+                raise _err("a segmentation ring must be a flat list of numbers", file,
+                           f"annotations[{index}].segmentation[{r}]")
+            if len(ring) % 2:
+                notes.lossy("read", "odd coordinate count: trailing value dropped", str(file),
+                            f"annotations[{index}].segmentation[{r}]", "polygon")
+                ring = ring[:-1]
+            if len(ring) < 6:
+                notes.skip("read", "polygon ring with fewer than 3 points", str(file),
+                           f"annotations[{index}].segmentation[{r}]", "polygon")
+                continue
+            rings.append(tuple(ring))
+        if not rings:
+            return None
+        return (index, cid, "polygon", rings, aid, confidence, attributes)
+    bbox = get("bbox")
+    if bbox is None:
+        raise _err("annotation has no bbox, segmentation or keypoints", file, f"annotations[{index}]")
+    if type(bbox) is not list or len(bbox) != 4 or not set(map(type, bbox)) <= _NUMS:
+        raise _err(f"bbox must be [x, y, w, h] numbers, got {bbox!r}", file, f"annotations[{index}].bbox")
+    if bbox[2] <= 0 or bbox[3] <= 0:
+        notes.skip("read", "box with w <= 0 or h <= 0", str(file), f"annotations[{index}].bbox", "bbox")
+        return None
+    return (index, cid, "bbox", (bbox[0], bbox[1], bbox[2], bbox[3]), aid, confidence, attributes)
+
+
+def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids: list[tuple[Any, int]],
+              file: Path, notes: Notes, subset: str | None,
+              prefix: str) -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
     fname = str(file)
-    if not isinstance(data, dict):
-        raise _err("a COCO file must hold a JSON object", file, "/")
-    for key in ("images", "annotations"):
-        if not isinstance(data.get(key), list):
-            raise _err(f"'{key}' must be a list", file, f"/{key}")
-    cats_raw = data.get("categories", [])
+    if not isinstance(top.get("images"), list):
+        raise _err("'images' must be a list", file, "/images")
+    if "annotations" not in top:
+        raise _err("'annotations' must be a list", file, "/annotations")
+    cats_raw = top.get("categories", [])
     if not isinstance(cats_raw, list):
         raise _err("'categories' must be a list", file, "/categories")
-
     cats: dict[Any, dict[str, Any]] = {}
     for i, c in enumerate(cats_raw):
         loc = f"categories[{i}]"
@@ -126,10 +296,8 @@ def parse_coco(data: Any, file: Path, notes: Notes, *, subset: str | None = None
         if cid in cats:
             raise _err(f"duplicate category id {cid!r}", file, f"{loc}.id")
         cats[cid] = c
-
-    images: dict[Any, list[Any]] = {}
-    order: list[Any] = []
-    for i, im in enumerate(data["images"]):
+    images: dict[Any, tuple[str, float | None, float | None]] = {}
+    for i, im in enumerate(top["images"]):
         loc = f"images[{i}]"
         if not isinstance(im, dict):
             raise _err("an image must be an object", file, loc)
@@ -137,35 +305,30 @@ def parse_coco(data: Any, file: Path, notes: Notes, *, subset: str | None = None
         if iid in images:
             raise _err(f"duplicate image id {iid!r}", file, f"{loc}.id")
         raw_name = im.get("file_name")
-        if rename is not None and iid in rename:
-            raw_name = rename[iid]
         if raw_name is None or raw_name == "":
             raw_name = f"image_{iid}"
             notes.add("read", "normalized", f"image without file_name named {raw_name!r}", fname, loc)
         if not isinstance(raw_name, str):
             raise _err(f"file_name must be a string, got {raw_name!r}", file, f"{loc}.file_name")
-        filename = safe_relpath(raw_name, path=fname, location=f"{loc}.file_name")
-        w = _size(im.get("width"), file, f"{loc}.width")
-        h = _size(im.get("height"), file, f"{loc}.height")
-        images[iid] = [filename, w, h, []]
-        order.append(iid)
-
+        filename = safe_relpath(prefix + raw_name, path=fname, location=f"{loc}.file_name")
+        images[iid] = (filename, _size(im.get("width"), file, f"{loc}.width"),
+                       _size(im.get("height"), file, f"{loc}.height"))
+    for iid, first in ann_image_ids:
+        if iid not in images:
+            raise _err(f"image_id {iid!r} is not in 'images'", file, f"annotations[{first}].image_id")
     used: set[Any] = set()
-    instance_counter: dict[Any, int] = {}
-    for i, a in enumerate(data["annotations"]):
-        loc = f"annotations[{i}]"
-        if type(a) is not dict:
-            raise _err("an annotation must be an object", file, loc)
-        iid = a.get("image_id")
-        rec = images.get(iid)
-        if rec is None:
-            raise _err(f"image_id {iid!r} is not in 'images'", file, f"{loc}.image_id")
-        cid = a.get("category_id")
-        cat = cats.get(cid)
-        if cat is None:
-            raise _err(f"category_id {cid!r} is not in 'categories'", file, f"{loc}.category_id")
-        used.add(cid)
-        _convert_ann(a, cat, rec, loc, file, notes, instance_counter, iid)
+    for g in groups.values():
+        for raw in g:
+            cid = raw[1]
+            if cid not in used:
+                try:
+                    known = cid in cats
+                except TypeError:
+                    known = False
+                if not known:
+                    raise _err(f"category_id {cid!r} is not in 'categories'", file,
+                               f"annotations[{raw[0]}].category_id")
+                used.add(cid)
 
     classes: list[ClassInfo] = []
     seen: set[str] = set()
@@ -183,10 +346,62 @@ def parse_coco(data: Any, file: Path, notes: Notes, *, subset: str | None = None
             continue
         seen.add(name)
         classes.append(_class_info(c, file, notes))
+    order = list(images)
 
-    out = [ImageRecord(images[k][0], images[k][1], images[k][2], tuple(images[k][3]), subset, fname)
-           for k in order]
-    return classes, out
+    def produce() -> Any:
+        for iid in order:
+            filename, w, h = images[iid]
+            raws = groups.get(iid, ())
+            yield ImageRecord(filename, w, h, _build(raws, cats, file, notes), subset, fname)
+
+    return classes, ImageStream(produce)
+
+
+def _build(raws: Iterable[_Raw], cats: dict[Any, dict[str, Any]], file: Path, notes: Notes) -> tuple[Annotation, ...]:
+    out: list[Annotation] = []
+    append = out.append
+    instance = 0
+    for index, cid, kind, geo, aid, confidence, attributes in raws:
+        name = cats[cid]["name"]
+        ident = None if aid is None else str(aid)
+        if kind == "bbox":
+            append(Annotation(name, "bbox", geo, (), None, None, None, ident, confidence, attributes))
+        elif kind == "polygon":
+            if len(geo) == 1:
+                append(Annotation(name, "polygon", None, (geo[0],), None, None, None, ident, confidence,
+                                  attributes))
+                continue
+            notes.add("read", "normalized", f"multi-part segmentation split into {len(geo)} polygons",
+                      str(file), f"annotations[{index}]", "polygon")
+            base = dict(attributes) if isinstance(attributes, dict) else {}
+            base["coco_id"] = aid
+            for k, ring in enumerate(geo):
+                append(Annotation(name, "polygon", paths=(ring,), id=None if ident is None else f"{ident}-{k}",
+                                  confidence=confidence, attributes=base))
+        else:
+            kps, other = geo
+            loc = f"annotations[{index}]"
+            joints = cats[cid].get("keypoints") or []
+            if len(kps) // 3 != len(joints):
+                raise _err(f"keypoints must hold 3 values per joint of category {name!r} ({len(joints)} joints)",
+                           file, f"{loc}.keypoints")
+            instance += 1
+            for j, joint in enumerate(joints):
+                x, y, v = kps[3 * j: 3 * j + 3]
+                if v <= 0:
+                    notes.skip("read", "keypoint not labelled (v=0)", str(file), f"{loc}.keypoints[{3 * j}]",
+                               "keypoint")
+                    continue
+                kattrs: Any = dict(attributes) if isinstance(attributes, dict) else {}
+                if v == 1:
+                    kattrs["occluded"] = True
+                append(Annotation(joint, "keypoint", point=(x, y), instance_id=instance,
+                                  id=None if ident is None else f"{ident}-{j}", confidence=confidence,
+                                  attributes=kattrs or []))
+            if other:
+                notes.lossy("read", "object has keypoints; its bbox/segmentation was not kept", str(file), loc,
+                            "keypoint")
+    return tuple(out)
 
 
 def _class_info(c: dict[str, Any], file: Path, notes: Notes) -> ClassInfo:
@@ -195,11 +410,11 @@ def _class_info(c: dict[str, Any], file: Path, notes: Notes) -> ClassInfo:
         return ClassInfo(c["name"])
     if not isinstance(kps, list) or not all(isinstance(k, str) for k in kps):
         raise _err("category keypoints must be a list of joint names", file, f"category {c['name']!r}")
-    edges: list[tuple[int, int]] = []
     skel = c.get("skeleton") or []
-    flat = [v for e in skel for v in (e if isinstance(e, list) else [None])]
-    if not all(type(v) is int for v in flat) or any(len(e) != 2 for e in skel):
+    if not isinstance(skel, list) or any(not isinstance(e, list) or len(e) != 2 or
+                                         not all(type(v) is int for v in e) for e in skel):
         raise _err("skeleton must be a list of [i, j] index pairs", file, f"category {c['name']!r}")
+    flat = [v for e in skel for v in e]
     one_based = not flat or (min(flat) >= 1 and max(flat) <= len(kps))
     if not one_based:
         if min(flat) >= 0 and max(flat) < len(kps):
@@ -208,93 +423,7 @@ def _class_info(c: dict[str, Any], file: Path, notes: Notes) -> ClassInfo:
         else:
             raise _err("skeleton index out of range", file, f"category {c['name']!r}")
     shift = 1 if one_based else 0
-    edges = [(e[0] - shift, e[1] - shift) for e in skel]
-    return ClassInfo(c["name"], tuple(kps), tuple(edges))
-
-
-def _convert_ann(a: dict[str, Any], cat: dict[str, Any], rec: list[Any], loc: str, file: Path, notes: Notes,
-                 instance_counter: dict[Any, int], iid: Any) -> None:
-    fname = str(file)
-    name: str = cat["name"]
-    out: list[Annotation] = rec[3]
-    aid = a.get("id")
-    attrs_raw = a.get("attributes")
-    attributes: Any = dict(attrs_raw) if isinstance(attrs_raw, dict) else []
-    score = a.get("score")
-    confidence = 1.0
-    if score is not None:
-        if not is_number(score):
-            raise _err(f"score must be a number, got {score!r}", file, f"{loc}.score")
-        confidence = min(1.0, max(0.0, float(score)))
-    ident = None if aid is None else str(aid)
-    seg = a.get("segmentation")
-    kps = a.get("keypoints")
-    bbox = a.get("bbox")
-
-    if kps:
-        joints = cat.get("keypoints") or []
-        if not isinstance(kps, list) or len(kps) % 3 or len(kps) // 3 != len(joints):
-            raise _err(f"keypoints must hold 3 values per joint of category {name!r} ({len(joints)} joints)",
-                       file, f"{loc}.keypoints")
-        n = instance_counter.get(iid, 0) + 1
-        instance_counter[iid] = n
-        for j, joint in enumerate(joints):
-            x, y, v = kps[3 * j: 3 * j + 3]
-            if not (is_number(x) and is_number(y) and is_number(v)):
-                raise _err("keypoint values must be numbers", file, f"{loc}.keypoints[{3 * j}]")
-            if v <= 0:
-                notes.skip("read", "keypoint not labelled (v=0)", fname, f"{loc}.keypoints[{3 * j}]", "keypoint")
-                continue
-            kattrs: Any = dict(attributes) if isinstance(attributes, dict) else {}
-            if v == 1:
-                kattrs["occluded"] = True
-            out.append(Annotation(joint, "keypoint", point=(x, y), instance_id=n,
-                                  id=None if ident is None else f"{ident}-{j}", confidence=confidence,
-                                  attributes=kattrs or []))
-        if seg or bbox:
-            notes.lossy("read", "object has keypoints; its bbox/segmentation was not kept", fname, loc,
-                        "keypoint")
-        return
-
-    if isinstance(seg, dict):
-        notes.skip("read", "RLE mask segmentation is not traced into polygons", fname,
-                   f"{loc}.segmentation", "rle")
-        return
-    if isinstance(seg, list) and seg:
-        rings: list[tuple[float, ...]] = []
-        for r, ring in enumerate(seg):
-            rloc = f"{loc}.segmentation[{r}]"
-            if not isinstance(ring, list) or not all(is_number(v) for v in ring):
-                raise _err("a segmentation ring must be a flat list of numbers", file, rloc)
-            if len(ring) % 2:
-                notes.lossy("read", "odd coordinate count: trailing value dropped", fname, rloc, "polygon")
-                ring = ring[:-1]
-            if len(ring) < 6:
-                notes.skip("read", "polygon ring with fewer than 3 points", fname, rloc, "polygon")
-                continue
-            rings.append(tuple(ring))
-        if len(rings) == 1:
-            out.append(Annotation(name, "polygon", paths=(rings[0],), id=ident, confidence=confidence,
-                                  attributes=attributes))
-        elif rings:
-            notes.add("read", "normalized", f"multi-part segmentation split into {len(rings)} polygons",
-                      fname, loc, "polygon")
-            base = dict(attributes) if isinstance(attributes, dict) else {}
-            base["coco_id"] = aid
-            for k, ring in enumerate(rings):
-                out.append(Annotation(name, "polygon", paths=(ring,),
-                                      id=None if ident is None else f"{ident}-{k}", confidence=confidence,
-                                      attributes=base))
-        return
-    if bbox is None:
-        raise _err("annotation has no bbox, segmentation or keypoints", file, loc)
-    if not isinstance(bbox, list) or len(bbox) != 4 or not all(is_number(v) for v in bbox):
-        raise _err(f"bbox must be [x, y, w, h] numbers, got {bbox!r}", file, f"{loc}.bbox")
-    if bbox[2] <= 0 or bbox[3] <= 0:
-        notes.skip("read", "box with w <= 0 or h <= 0", fname, f"{loc}.bbox", "bbox")
-        return
-    out.append(Annotation(name, "bbox", box=(bbox[0], bbox[1], bbox[2], bbox[3]), id=ident,
-                          confidence=confidence, attributes=attributes))
+    return ClassInfo(c["name"], tuple(kps), tuple((e[0] - shift, e[1] - shift) for e in skel))
 
 
 def _template_for(joints: Iterable[str], templates: list[tuple[int, ClassInfo]]) -> tuple[int, ClassInfo] | None:

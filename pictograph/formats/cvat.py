@@ -69,8 +69,8 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
     if root.tag != "annotations":
         raise FormatError(f"root element must be <annotations>, got <{root.tag}>", path=fname, location="/")
     classes: list[str] = []
-    for label in root.iterfind(".//meta//labels/label"):
-        n = (label.findtext("name") or "").strip()
+    for label_el in root.iterfind(".//meta//labels/label"):
+        n = (label_el.findtext("name") or "").strip()
         if n and n not in classes:
             classes.append(n)
     for track in root.findall("track"):

@@ -198,7 +198,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 notes.lossy("write", "non-boolean attributes dropped (LabelMe flags are booleans)", fname, loc, t)
             written[t] += 1
         image_path = PurePosixPath(safe).name
-        doc = {"version": VERSION, "flags": {}, "shapes": shapes, "imagePath": image_path, "imageData": None,
+        doc: dict[str, Any] = {"version": VERSION, "flags": {}, "shapes": shapes, "imagePath": image_path, "imageData": None,
                "imageHeight": image.height, "imageWidth": image.width}
         with open(out_path(out_dir, rel), "w", encoding="utf-8") as f:
             json.dump(doc, f, ensure_ascii=False, indent=2)

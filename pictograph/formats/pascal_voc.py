@@ -124,6 +124,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
             continue
         seen.add(rel)
         objects: list[str] = []
+        tally: dict[tuple[Any, str, str], int] = {}
         for k, ann in enumerate(image.annotations):
             t = ann.type
             loc = f"annotation {k}"
@@ -132,7 +133,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 continue
             if t == "polygon":
                 x, y, w, h = ring_bounds(ann.paths[0])
-                notes.lossy("write", "polygon written as its bounding box", fname, loc, t)
+                key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
+                tally[key] = tally.get(key, 0) + 1
             else:
                 assert ann.box is not None
                 x, y, w, h = ann.box
@@ -143,7 +145,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname, loc, t)
                 continue
             if (xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1) != (x, y, w, h):
-                notes.add("write", "normalized", "box rounded to whole pixels", fname, loc, t)
+                key = ("normalized", "box rounded to whole pixels (VOC integer pixels)", t)
+                tally[key] = tally.get(key, 0) + 1
             a = ann.attribute_dict()
             objects.append(
                 f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
@@ -153,6 +156,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 "</bndbox></object>"
             )
             written[t] += 1
+        if tally:
+            notes.tally("write", fname, tally)
         size = ""
         if image.width is not None and image.height is not None:
             size = (f"<size><width>{_n(image.width)}</width><height>{_n(image.height)}</height>"

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from pictograph.errors import FormatError
-from pictograph.formats._io import load_json
-from pictograph.formats._model import AnnotatedDataset, ClassInfo, ImageRecord
+from pictograph.formats._model import AnnotatedDataset, ClassInfo, ImageStream
 from pictograph.formats._report import Notes
-from pictograph.formats.coco import parse_coco
+from pictograph.formats.coco import parse_coco_file
 
 NAME = "roboflow"
 CAN_WRITE = False
@@ -38,15 +37,13 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
         raise FormatError(f"no {FILE} found (expected a Roboflow COCO export folder)", path=str(path))
     root = path if path.is_dir() else path.parent
     classes: list[ClassInfo] = []
-    images: list[ImageRecord] = []
+    parts: list[Any] = []
     for file in files:
         rel = file.parent.relative_to(root).as_posix()
         subset = None if rel == "." else rel
-        cls, imgs = parse_coco(load_json(file), file, notes, subset=subset)
+        cls, imgs = parse_coco_file(file, notes, subset=subset, prefix=f"{subset}/" if subset else "")
         known = {c.name for c in classes}
         classes.extend(c for c in cls if c.name not in known)
-        if subset:
-            imgs = [ImageRecord(f"{subset}/{i.filename}", i.width, i.height, i.annotations, subset, i.source)
-                    for i in imgs]
-        images.extend(imgs)
-    return AnnotatedDataset(images=images, classes=classes, notes=notes)
+        parts.append(imgs)
+    return AnnotatedDataset(images=ImageStream(lambda: (im for p in parts for im in p)), classes=classes,
+                            notes=notes)

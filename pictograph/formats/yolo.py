@@ -222,6 +222,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
         if not W or not H:
             raise FormatError("image size unknown: YOLO needs it to normalise coordinates", path=fname)
         lines: list[str] = []
+        tally: dict[tuple[Any, str, str], int] = {}
         clipped = 0
         for k, ann in enumerate(image.annotations):
             t = ann.type
@@ -232,7 +233,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
             if task == "detect":
                 if t == "polygon":
                     x, y, bw, bh = ring_bounds(ann.paths[0])
-                    notes.lossy("write", "polygon written as its bounding box", fname, f"annotation {k}", t)
+                    key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
+                    tally[key] = tally.get(key, 0) + 1
                 else:
                     assert ann.box is not None
                     x, y, bw, bh = ann.box
@@ -270,6 +272,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
                 clipped += hit
                 lines.append(f"{c} " + " ".join(vals))
             written[t] += 1
+        if tally:
+            notes.tally("write", fname, tally)
         if clipped:
             notes.lossy("write", f"{clipped} annotation(s) clipped to the image (YOLO needs 0..1)", fname)
         with open(out_path(out_dir, label_rel), "w", encoding="utf-8") as f:
