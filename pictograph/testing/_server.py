@@ -1,0 +1,235 @@
+"""``MockServer``: the local Pictograph server in a background thread, for tests and demos."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pictograph.testing._faults import Faults, FaultSettings
+from pictograph.testing._signing import Clock, Signer
+from pictograph.testing._spec import API_PREFIX, Spec
+from pictograph.testing._state import ServerState
+from pictograph.testing._storage import Storage
+
+log = logging.getLogger("pictograph.testing")
+
+_SPEC_CACHE: dict[Path, Spec] = {}
+
+
+def _spec() -> Spec:
+    from pictograph.testing._spec import find_spec_file
+
+    path = find_spec_file()
+    if path not in _SPEC_CACHE:
+        _SPEC_CACHE[path] = Spec(path)
+    return _SPEC_CACHE[path]
+
+
+@dataclass(frozen=True)
+class OrganizationHandle:
+    """An organization made by :meth:`MockServer.add_organization`: its id and its first key."""
+
+    id: str
+    api_key: str
+    tier: str
+    role: str
+
+
+class MockServer:
+    """A local, stateful Pictograph server answering every operation of ``openapi.yaml``.
+
+    Example::
+
+        from pictograph.testing import MockServer
+
+        with MockServer(seed="demo", validate_responses=True) as server:
+            client = server.client()
+            print([d.name for d in client.datasets.list()])
+
+    ``data_dir=None`` uses a temporary folder removed on exit; give a folder to keep the data across runs.
+    ``api_key`` becomes the owner key of the seeded organization (one is generated otherwise).
+    ``faults`` takes :class:`FaultSettings` or a dict of its fields; change them later via :attr:`faults`.
+    """
+
+    def __init__(self, seed: str | None = "demo", data_dir: str | Path | None = None, api_key: str | None = None,
+                 validate_responses: bool = False, providers_dir: str | Path | None = None,
+                 faults: FaultSettings | dict[str, Any] | None = None, host: str = "127.0.0.1",
+                 port: int = 0) -> None:
+        if seed not in (None, "demo", "empty"):
+            raise ValueError("seed must be 'demo', 'empty' or None")
+        self._seed = seed
+        self._tmp: Path | None = None
+        self._data_dir = Path(data_dir) if data_dir is not None else None
+        self._requested_key = api_key
+        self._validate = validate_responses
+        self._providers_dir = Path(providers_dir) if providers_dir is not None else None
+        self._host = host
+        self._port = port
+        self.faults = Faults(faults)
+        self.clock = Clock()
+        self._state: ServerState | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._org_id = ""
+        self.api_key = ""
+        self.url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> MockServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def state(self) -> ServerState:
+        if self._state is None:
+            raise RuntimeError("the server is not running; use it as a context manager or call start()")
+        return self._state
+
+    @property
+    def data_dir(self) -> Path:
+        assert self._data_dir is not None
+        return self._data_dir
+
+    @property
+    def api_url(self) -> str:
+        """``url`` plus the API prefix ``/api/v1/developer``."""
+        return self.url + API_PREFIX
+
+    @property
+    def response_problems(self) -> list[str]:
+        """Responses that failed validation against the spec (with ``validate_responses=True``)."""
+        return list(self.state.response_problems)
+
+    def start(self) -> MockServer:
+        import uvicorn
+
+        from pictograph.testing._app import MockApp
+        from pictograph.testing._jobs import JobRunner
+
+        if self._data_dir is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="pictograph-mock-"))
+            self._data_dir = self._tmp
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        storage = Storage(self._data_dir)
+        providers = self._providers_dir
+        if providers is None and self._seed == "demo":
+            providers = self._data_dir / "providers"
+        state = ServerState(storage=storage, spec=_spec(), faults=self.faults, clock=self.clock,
+                            signer=Signer(storage.secret(), self.clock), providers_dir=providers,
+                            validate_responses=self._validate)
+        state.jobs = JobRunner(state)
+        self._state = state
+        self._prepare_data(state)
+        state.jobs.start()
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self._host, self._port))
+        sock.listen(1024)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(MockApp(state), host=self._host, port=port, log_level="warning",
+                                access_log=False, lifespan="off", timeout_keep_alive=30)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="pictograph-mock-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the local Pictograph server did not start")
+            time.sleep(0.005)
+        self._sock = sock
+        self.url = f"http://{self._host}:{port}"
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, finish the job worker, close the database; remove a temporary data folder."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._state is not None:
+            self._state.jobs.stop()
+            self._state.storage.close()
+        self._server = self._thread = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+            self._data_dir = None
+
+    def _prepare_data(self, state: ServerState) -> None:
+        from pictograph.testing._seed import DEMO_ORG, seed_demo, write_provider_fixtures
+
+        db = state.storage
+        org_id = db.meta("main_org")
+        if org_id is None:
+            name = DEMO_ORG if self._seed == "demo" else "Local Organization"
+            org_id, key = state.add_organization(name, "pro", api_key=self._requested_key)
+            db.set_meta("main_org", org_id)
+            db.set_meta("main_key", key)
+            if self._seed == "demo":
+                seed_demo(state, org_id)
+        elif self._requested_key:
+            state.add_key(org_id, "owner", self._requested_key)
+            db.set_meta("main_key", self._requested_key)
+        if self._seed == "demo" and state.providers_dir is not None and self._providers_dir is None \
+                and not (state.providers_dir / "keys.json").is_file():
+            write_provider_fixtures(state.providers_dir)
+        self._org_id = org_id
+        self.api_key = self._requested_key or db.meta("main_key") or ""
+
+    # ------------------------------------------------------------------ helpers for tests
+    @property
+    def organization_id(self) -> str:
+        return self._org_id
+
+    @property
+    def providers_dir(self) -> Path | None:
+        return self.state.providers_dir
+
+    def add_organization(self, tier: str = "pro", role: str = "owner", name: str | None = None,
+                         **caps: int | None) -> OrganizationHandle:
+        """A new, empty organization with one key of ``role``; ``caps`` override plan caps
+        (``max_images``, ``max_storage_bytes``, ``max_datasets``, ``max_users``).
+
+        Example::
+
+            small = server.add_organization(tier="free", max_images=2)
+        """
+        org_id, key = self.state.add_organization(name or f"Org {tier} {time.monotonic_ns()}", tier, role=role,
+                                                  caps=dict(caps))
+        return OrganizationHandle(org_id, key, tier, role)
+
+    def add_key(self, role: str = "member", organization_id: str | None = None) -> str:
+        """A new API key of ``role`` for the seeded organization (or ``organization_id``)."""
+        return self.state.add_key(organization_id or self._org_id, role)
+
+    def wait_for_jobs(self, timeout: float = 30.0) -> bool:
+        """Block until the export/import worker has nothing left to do."""
+        return bool(self.state.jobs.wait_idle(timeout))
+
+    def client(self, **kwargs: Any) -> Any:
+        """A ``pictograph.Client`` for this server, with the seeded owner key."""
+        from pictograph import Client  # type: ignore[attr-defined]
+
+        kwargs.setdefault("api_key", self.api_key)
+        return Client(base_url=self.url, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> Any:
+        """A ``pictograph.AsyncClient`` for this server, with the seeded owner key."""
+        from pictograph import AsyncClient  # type: ignore[attr-defined]
+
+        kwargs.setdefault("api_key", self.api_key)
+        return AsyncClient(base_url=self.url, **kwargs)

@@ -1,0 +1,293 @@
+"""Routes and validation of the local server, both read from ``openapi.yaml``.
+
+Why openapi-core: it validates a request and a response against an OpenAPI 3.1 document without owning the web
+framework.  We keep our own raw-path router (``{image_path}`` spans several segments and a dataset name may hold
+``%2F``, which framework routers decode too early) and hand openapi-core a request object that already carries
+the matched path template and parameters.  connexion 3 would have wanted to own the routing and the ASGI app.
+Nothing here repeats a schema: routes, parameters, bodies and responses all come from the spec file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+API_PREFIX = "/api/v1/developer"
+_SPEC_HOST = "https://api.pictograph.io"
+_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def find_spec_file() -> Path:
+    """The ``openapi.yaml`` of the SDK checkout (next to the package, or inside it when installed)."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parent / "openapi.yaml", here.parents[2] / "openapi.yaml",
+                      here.parents[1] / "openapi.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("openapi.yaml not found next to the pictograph package")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the spec: method, path template and the compiled matcher."""
+
+    method: str
+    template: str
+    operation_id: str
+    regex: re.Pattern[str]
+    params: tuple[str, ...]
+    query_names: frozenset[str]
+    has_body: bool
+    statuses: frozenset[str]
+    rank: tuple[int, int, int]
+
+
+@dataclass
+class Match:
+    route: Route
+    path_params: dict[str, str]
+
+
+@dataclass
+class FieldProblem:
+    loc: list[str | int]
+    msg: str
+
+
+@dataclass
+class ValidationOutcome:
+    problems: list[FieldProblem] = field(default_factory=list)
+    query: dict[str, Any] = field(default_factory=dict)
+
+
+def _compile(template: str, multi: set[str]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    parts: list[str] = []
+    names: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\{([^}]+)\}", template):
+        parts.append(re.escape(template[pos:m.start()]))
+        name = m.group(1)
+        names.append(name)
+        parts.append(f"(?P<{name}>.+)" if name in multi else f"(?P<{name}>[^/]+)")
+        pos = m.end()
+    parts.append(re.escape(template[pos:]))
+    return re.compile("^" + "".join(parts) + "$"), tuple(names)
+
+
+class Spec:
+    """The parsed spec: a router over the raw request path, and request/response validation."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or find_spec_file()
+        with self.path.open(encoding="utf-8") as fh:
+            self.document: dict[str, Any] = yaml.safe_load(fh)
+        self.routes: list[Route] = self._build_routes()
+        self.by_operation = {r.operation_id: r for r in self.routes}
+
+    # ------------------------------------------------------------------ routing
+    def _resolve(self, node: Any) -> Any:
+        while isinstance(node, Mapping) and "$ref" in node:
+            ref = str(node["$ref"])
+            target: Any = self.document
+            for part in ref.lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    def _build_routes(self) -> list[Route]:
+        routes: list[Route] = []
+        for template, item in self.document["paths"].items():
+            shared = [self._resolve(p) for p in item.get("parameters", [])]
+            multi = {p["name"] for p in shared if p.get("x-pictograph-multi-segment")}
+            for method in _METHODS:
+                op = item.get(method)
+                if op is None:
+                    continue
+                params = shared + [self._resolve(p) for p in op.get("parameters", [])]
+                multi_op = multi | {p["name"] for p in params if p.get("x-pictograph-multi-segment")}
+                regex, names = _compile(template, multi_op)
+                query = frozenset(p["name"] for p in params if p.get("in") == "query")
+                literal = 0 if not names else 1
+                rank = (literal, len(names), len(multi_op & set(names)))
+                routes.append(Route(
+                    method=method.upper(), template=template, operation_id=op["operationId"], regex=regex,
+                    params=names, query_names=query, has_body="requestBody" in op,
+                    statuses=frozenset(str(s) for s in op.get("responses", {})), rank=rank,
+                ))
+        routes.sort(key=lambda r: r.rank)
+        return routes
+
+    def match(self, method: str, raw_path: str) -> tuple[Match | None, bool]:
+        """Find the operation for ``raw_path`` (still percent-encoded, relative to the API prefix).
+
+        Returns ``(match, path_known)``; ``path_known`` tells a 405 from a 404 when there is no match.
+        """
+        path_known = False
+        for route in self.routes:
+            m = route.regex.match(raw_path)
+            if m is None:
+                continue
+            values = {k: unquote(v) for k, v in m.groupdict().items()}
+            if any(not v for v in values.values()):
+                continue
+            path_known = True
+            if route.method == method:
+                return Match(route, values), True
+        return None, path_known
+
+    # ------------------------------------------------------------------ validation
+    @cached_property
+    def _openapi(self) -> Any:
+        from openapi_core import OpenAPI
+
+        return OpenAPI.from_dict(self.document)
+
+    def validate_request(
+        self,
+        match: Match,
+        query_pairs: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        content_type: str,
+    ) -> ValidationOutcome:
+        """Check the request against its operation; unknown query keys are problems too."""
+        from openapi_core.validation.request.exceptions import (
+            InvalidParameter,
+            MissingRequiredParameter,
+            ParameterValidationError,
+            RequestBodyValidationError,
+            SecurityValidationError,
+        )
+
+        outcome = ValidationOutcome()
+        for key, _ in query_pairs:
+            if key not in match.route.query_names:
+                outcome.problems.append(FieldProblem(["query", key], "unknown query parameter"))
+        request = _SpecRequest(match, query_pairs, headers, body if (body or match.route.has_body) else None,
+                               content_type)
+        result = self._openapi.unmarshal_request(request)
+        for error in result.errors:
+            if isinstance(error, SecurityValidationError):
+                continue  # authentication is checked by the app itself (401 before 422)
+            if isinstance(error, ParameterValidationError):
+                loc: list[str | int] = [error.location, error.name]
+                if isinstance(error, MissingRequiredParameter):
+                    outcome.problems.append(FieldProblem(loc, "field required"))
+                elif isinstance(error, InvalidParameter):
+                    outcome.problems.extend(_schema_problems(error.__cause__, loc, str(error)))
+                else:
+                    outcome.problems.append(FieldProblem(loc, _cause_text(error)))
+            elif isinstance(error, RequestBodyValidationError):
+                outcome.problems.extend(_schema_problems(error.__cause__, ["body"], _cause_text(error)))
+            else:
+                outcome.problems.append(FieldProblem(["request"], _cause_text(error)))
+        params = getattr(result, "parameters", None)
+        if params is not None:
+            outcome.query = dict(getattr(params, "query", {}) or {})
+        return outcome
+
+    def validate_response(
+        self,
+        match: Match,
+        query_pairs: list[tuple[str, str]],
+        req_headers: Mapping[str, str],
+        req_body: bytes,
+        req_content_type: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> list[str]:
+        """Problems of a response against the spec (empty when it conforms)."""
+        content_type = headers.get("content-type", "")
+        route = match.route
+        code = str(status)
+        if code not in route.statuses and f"{code[0]}XX" not in route.statuses and "default" not in route.statuses:
+            return [f"status {status} is not declared for {route.operation_id}"]
+        if not content_type.startswith("application/json"):
+            if not body:
+                return []
+            return [] if content_type.startswith(("image/", "application/octet-stream")) else [
+                f"unexpected content type {content_type!r} for {route.operation_id} {status}"]
+        request = _SpecRequest(match, query_pairs, req_headers,
+                               req_body if (req_body or route.has_body) else None, req_content_type)
+        response = _SpecResponse(status, headers, body, content_type)
+        problems: list[str] = []
+        for error in self._openapi.iter_response_errors(request, response):
+            cause = error.__cause__
+            details = [e.message for e in getattr(cause, "schema_errors", ()) or ()]
+            problems.append(f"{error}: {'; '.join(details)}" if details else str(error))
+        return problems
+
+
+def _cause_text(error: BaseException) -> str:
+    return str(error.__cause__ or error)
+
+
+def _schema_problems(cause: BaseException | None, prefix: list[str | int], fallback: str) -> list[FieldProblem]:
+    errors: Iterable[Any] = getattr(cause, "schema_errors", ()) or ()
+    out: list[FieldProblem] = []
+    for err in errors:
+        best = err
+        context = list(getattr(err, "context", []) or [])
+        if context:  # oneOf/anyOf: report the deepest sub-error, it names the real field
+            best = max(context, key=lambda e: len(list(e.absolute_path)))
+        out.append(FieldProblem([*prefix, *list(best.absolute_path)], str(best.message)))
+    if not out:
+        out.append(FieldProblem(prefix, str(cause or fallback)))
+    return out
+
+
+class _SpecRequest:
+    """An openapi-core request built from our own routing result."""
+
+    host_url = _SPEC_HOST
+
+    def __init__(self, match: Match, query_pairs: list[tuple[str, str]], headers: Mapping[str, str],
+                 body: bytes | None, content_type: str) -> None:
+        from openapi_core.datatypes import RequestParameters
+        from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+        self.path = API_PREFIX + match.route.template
+        self.path_pattern = self.path
+        self.method = match.route.method.lower()
+        self.body = body
+        self.content_type = content_type.lower() if content_type else ("application/json" if body else "")
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(query_pairs),
+            header=Headers(list(headers.items())),
+            cookie=ImmutableMultiDict(),
+            path=dict(match.path_params),
+        )
+
+
+class _SpecResponse:
+    def __init__(self, status: int, headers: Mapping[str, str], body: bytes, content_type: str) -> None:
+        from werkzeug.datastructures import Headers
+
+        self.status_code = status
+        self.headers = Headers(list(headers.items()))
+        self.data = body
+        self.content_type = content_type.lower()
+
+
+def problems_body(problems: list[FieldProblem]) -> dict[str, Any]:
+    """The spec's 422 body for a list of field problems."""
+    errors = [{"loc": p.loc, "msg": p.msg} for p in problems]
+    first = problems[0] if problems else None
+    message = "Request validation failed"
+    if first is not None:
+        message += ": " + ".".join(str(x) for x in first.loc) + ": " + first.msg
+    return {"error": {"code": "validation_error", "message": message, "details": {"errors": errors}},
+            "detail": errors}
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
