@@ -89,6 +89,11 @@ def _read_file(file: Path, root: Path, notes: Notes) -> ImageRecord:
         raise FormatError("missing imagePath", path=fname, location="/imagePath")
     rel_dir = file.parent.relative_to(root).as_posix() if file.parent != root else ""
     joined = posixpath.normpath(posixpath.join(rel_dir, image_path.replace("\\", "/")))
+    if joined.startswith("../") or joined.startswith("/"):
+        # The image lives outside the annotation folder: keep its file name, never a path that escapes.
+        joined = posixpath.join(rel_dir, posixpath.basename(joined))
+        notes.add("read", "normalized", f"imagePath {image_path!r} points outside the folder; file name kept",
+                  fname, "/imagePath")
     filename = safe_relpath(joined, path=fname, location="/imagePath")
     w, h = doc.get("imageWidth"), doc.get("imageHeight")
     for key, v in (("imageWidth", w), ("imageHeight", h)):
