@@ -180,8 +180,7 @@ class MockApp:
                                     (b"accept-ranges", b"bytes"), (b"x-request-id", request_id.encode())]})
             await send({"type": "http.response.body", "body": data})
             return
-        response = FileResponse(target, media_type=ctype, headers={"X-Request-Id": request_id},
-                                method=method)
+        response = FileResponse(target, media_type=ctype, headers={"X-Request-Id": request_id})
         await response(scope, receive, send)
 
     def _storage_file(self, path: str) -> Any:

@@ -469,8 +469,8 @@ def _measure(path: Path) -> tuple[int | None, int | None]:
     try:
         from PIL import Image, ImageOps
 
-        with Image.open(path) as im:
-            im = ImageOps.exif_transpose(im) or im
+        with Image.open(path) as opened:
+            im = ImageOps.exif_transpose(opened) or opened
             return int(im.width), int(im.height)
     except Exception:
         return None, None

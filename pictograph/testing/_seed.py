@@ -23,7 +23,7 @@ ROBOFLOW_KEY = "rf_demo_key"
 V7_WORKSPACE = "demo-team"
 ROBOFLOW_WORKSPACE = "demo-workspace"
 
-ROAD_CLASSES = [
+ROAD_CLASSES: list[dict[str, Any]] = [
     {"name": "car", "type": "bbox", "color": "#e6194b", "attributes": [{"name": "colour", "type": "text"}],
      "skeleton": None},
     {"name": "sign", "type": "bbox", "color": "#ffe119", "attributes": None, "skeleton": None},
@@ -31,7 +31,7 @@ ROAD_CLASSES = [
     {"name": "lane", "type": "polyline", "color": "#3cb44b", "attributes": None, "skeleton": None},
 ]
 JOINTS = ["head", "left_hand", "right_hand", "left_foot", "right_foot"]
-POSE_CLASSES = [{"name": j, "type": "keypoint", "color": None, "attributes": None, "skeleton": None} for j in JOINTS]
+POSE_CLASSES: list[dict[str, Any]] = [{"name": j, "type": "keypoint", "color": None, "attributes": None, "skeleton": None} for j in JOINTS]
 POSE_CLASSES[0]["skeleton"] = {"nodes": [{"name": j, "x": 0.5, "y": 0.5} for j in JOINTS],
                                "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}
 for _i, _c in enumerate(POSE_CLASSES):

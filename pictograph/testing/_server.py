@@ -222,14 +222,14 @@ class MockServer:
 
     def client(self, **kwargs: Any) -> Any:
         """A ``pictograph.Client`` for this server, with the seeded owner key."""
-        from pictograph import Client  # type: ignore[attr-defined]
+        from pictograph import Client
 
         kwargs.setdefault("api_key", self.api_key)
         return Client(base_url=self.url, **kwargs)
 
     def async_client(self, **kwargs: Any) -> Any:
         """A ``pictograph.AsyncClient`` for this server, with the seeded owner key."""
-        from pictograph import AsyncClient  # type: ignore[attr-defined]
+        from pictograph import AsyncClient
 
         kwargs.setdefault("api_key", self.api_key)
         return AsyncClient(base_url=self.url, **kwargs)

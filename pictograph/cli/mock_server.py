@@ -1,0 +1,60 @@
+"""``pictograph mock-server``: run the local Pictograph server in the foreground (needs the ``server`` extra)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+
+@click.command("mock-server")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on (0 = any free port).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the data (kept across runs); a temporary folder when left out.")
+@click.option("--seed", type=click.Choice(["demo", "empty"]), default="demo", show_default=True,
+              help="What a new data folder starts with.")
+@click.option("--api-key", default=None, help="Owner key of the seeded organization (generated when left out).")
+@click.option("--providers", "providers_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of V7/Roboflow fixture sources for the connectors.")
+@click.option("--validate-responses/--no-validate-responses", default=False,
+              help="Check every response against openapi.yaml (slower).")
+def mock_server(host: str, port: int, data_dir: Path | None, seed: str, api_key: str | None,
+                providers_dir: Path | None, validate_responses: bool) -> None:
+    """Run the local Pictograph server until Ctrl-C or SIGTERM."""
+    try:
+        from pictograph.testing import MockServer
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise click.ClickException(f"the local server needs: pip install 'pictograph[server]' ({exc})") from exc
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = MockServer(seed=seed, data_dir=data_dir, api_key=api_key, validate_responses=validate_responses,
+                        providers_dir=providers_dir, host=host, port=port)
+    try:
+        server.start()
+        click.echo(f"Pictograph local server listening on {server.url}")
+        click.echo(f"API base URL: {server.api_url}")
+        click.echo(f"API key: {server.api_key}")
+        if server.providers_dir is not None:
+            click.echo(f"Connector fixtures: {server.providers_dir}")
+        click.echo("Press Ctrl-C to stop.", err=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        click.echo("Stopped.", err=True)
+
+
+def register(group: click.Group) -> None:
+    """Add ``mock-server`` to the ``pictograph`` command group."""
+    group.add_command(mock_server)

@@ -1,0 +1,8 @@
+"""``python -m pictograph.testing``: the same as ``pictograph mock-server``."""
+
+from __future__ import annotations
+
+from pictograph.cli.mock_server import mock_server
+
+if __name__ == "__main__":
+    mock_server(prog_name="python -m pictograph.testing")
