@@ -153,6 +153,21 @@ def _f(v: float) -> str:
     return f"{v:.2f}"
 
 
+def _rounded(ann: Annotation) -> bool:
+    values: list[float] = []
+    if ann.oriented is not None:
+        cx, cy, w, h, a = ann.oriented
+        values = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, a]
+    elif ann.type == "bbox" and ann.box is not None:
+        x, y, w, h = ann.box
+        values = [x, y, x + w, y + h]
+    elif ann.point is not None:
+        values = list(ann.point)
+    else:
+        values = list(ann.paths[0])
+    return any(float(_f(v)) != v for v in values)
+
+
 def _pts(flat: tuple[float, ...]) -> str:
     return ";".join(f"{_f(flat[i])},{_f(flat[i + 1])}" for i in range(0, len(flat), 2))
 
@@ -174,6 +189,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
         else:
             attrs += f' width="{image.width}" height="{image.height}"'
         parts = [f"  <image {attrs}>"]
+        rounded = 0
         for k, ann in enumerate(image.annotations):
             t = ann.type
             loc = f"annotation {k}"
@@ -205,6 +221,11 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 assert ann.point is not None
                 parts.append(f'    <points {common} points="{_pts(ann.point)}">{inner}</points>')
             written[t] += 1
+            if _rounded(ann):
+                rounded += 1
+        if rounded:
+            notes.add("write", "normalized", "coordinates rounded to 2 decimals (CVAT convention)", fname,
+                      f"{rounded} annotation(s)", None)
         parts.append("  </image>")
         body.append("\n".join(parts))
         notes.images_written += 1

@@ -247,8 +247,9 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
                 y1, d = _clip((y + bh) / H)
                 if a or b or cc or d:
                     clipped += 1
-                if x1 <= x0 or y1 <= y0:
-                    notes.skip("write", "box entirely outside the image", fname, f"annotation {k}", t)
+                if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
+                    notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
+                               f"annotation {k}", t)
                     continue
                 lines.append(f"{c} {(x0 + x1) / 2:.6f} {(y0 + y1) / 2:.6f} {x1 - x0:.6f} {y1 - y0:.6f}")
             else:
