@@ -85,10 +85,11 @@ class ConversionReport:
     written_counts: dict[str, int]
     issues: tuple[Issue, ...]
 
-    def count(self, kind: str, item_type: str | None = None) -> int:
-        """How many items were ``skipped`` / ``lossy`` / ``normalized`` (optionally of one type)."""
+    def count(self, kind: str, item_type: str | None = None, stage: str | None = None) -> int:
+        """How many items were ``skipped`` / ``lossy`` / ``normalized`` (optionally of one type or stage)."""
         return sum(i.count for i in self.issues
-                   if i.kind == kind and (item_type is None or i.item_type == item_type))
+                   if i.kind == kind and (item_type is None or i.item_type == item_type)
+                   and (stage is None or i.stage == stage))
 
     @property
     def skipped(self) -> tuple[Issue, ...]:

@@ -21,7 +21,8 @@ STEMS = st.text(alphabet="abcxyzéßü日 _-", min_size=1, max_size=8).map(str.s
 
 @st.composite
 def coordinate(draw: Any, limit: float) -> float:
-    return draw(st.floats(min_value=0, max_value=limit, allow_nan=False, allow_infinity=False))
+    value: float = draw(st.floats(min_value=0, max_value=limit, allow_nan=False, allow_infinity=False))
+    return value
 
 
 @st.composite
@@ -78,7 +79,7 @@ def dataset(draw: Any, types: tuple[str, ...] = ("bbox", "polygon", "polyline", 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _roundtrip(ds: AnnotatedDataset, fmt: str, **options: object) -> tuple[dict[str, ImageRecord],
+def _roundtrip(ds: AnnotatedDataset, fmt: str, **options: Any) -> tuple[dict[str, ImageRecord],
                                                                           ConversionReport]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
@@ -97,8 +98,9 @@ def _accounted(ds: AnnotatedDataset, report: ConversionReport) -> None:
     given_counts = Counter(a.type for im in ds.images for a in im.annotations)
     skipped = Counter[str]()
     for issue in report.issues:
-        if issue.stage == "write" and issue.kind == "skipped" and issue.item_type in given_counts:
-            skipped[issue.item_type] += issue.count
+        t = issue.item_type
+        if issue.stage == "write" and issue.kind == "skipped" and t is not None and t in given_counts:
+            skipped[t] += issue.count
     for t, n in given_counts.items():
         assert report.written_counts.get(t, 0) + skipped[t] == n, (t, report.written_counts, skipped)
 
