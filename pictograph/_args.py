@@ -50,3 +50,26 @@ def suggestion(wanted: str, names: Iterable[str]) -> str | None:
         return folded[wanted.casefold()]
     close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def normalize_folder(value: str, name: str = "directory_path") -> str:
+    """A folder argument as the API stores it: one leading ``/``, no trailing ``/``, no empty parts (§3.2)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string such as '/train/images', got {value!r}")
+    parts = [p for p in value.replace("\\", "/").split("/") if p]
+    for part in parts:
+        if part in (".", ".."):
+            raise ValueError(f"{name} {value!r} must not contain '.' or '..' parts")
+    return "/" + "/".join(parts)
+
+
+def check_flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def check_optional_text(name: str, value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{name} must be a string or None, got {value!r}")
+    return value

@@ -28,10 +28,12 @@ class Model:
 
     __slots__ = ()
     _aliases: ClassVar[Mapping[str, str]] = {}
+    # Read-only properties that ``model["name"]`` also reads (documented extras that are not wire fields).
+    _item_properties: ClassVar[frozenset[str]] = frozenset()
 
     def __getitem__(self, key: str) -> Any:
         name = self._aliases.get(key, key)
-        if name in _field_names(type(self)):
+        if name in _field_names(type(self)) or name in self._item_properties:
             return getattr(self, name)
         raise KeyError(key)
 
@@ -42,7 +44,10 @@ class Model:
             return default
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._aliases.get(key, key) in _field_names(type(self))
+        if not isinstance(key, str):
+            return False
+        name = self._aliases.get(key, key)
+        return name in _field_names(type(self)) or name in self._item_properties
 
     def keys(self) -> list[str]:
         return [*_field_names(type(self))]
@@ -193,17 +198,22 @@ def _checker_for(tp: Any) -> tuple[_Check, bool]:
     return _any, True
 
 
-_Plan = tuple[tuple[str, str, Any, _Check, bool], ...]
+_Plan = tuple[tuple[str, str, Any, _Check, bool, tuple[str, ...]], ...]
 _PLANS: dict[type, _Plan] = {}
 
 
 def _plan(cls: type[Model]) -> _Plan:
-    """Per field: (attribute, wire name, default, converter, nullable), computed once per class."""
+    """Per field: (attribute, wire name, default, converter, nullable, fallback wire names), once per class.
+
+    ``_fallbacks`` (a class attribute) names other wire keys read when the main one is absent or null, e.g.
+    ``{"dataset_id": ("project_id",)}`` (API reference §1.4 tolerance rules).
+    """
     cached = _PLANS.get(cls)
     if cached is not None:
         return cached
     hints = typing.get_type_hints(cls)
     wire_names: Mapping[str, str] = getattr(cls, "_wire_names", {})
+    fallbacks: Mapping[str, tuple[str, ...]] = getattr(cls, "_fallbacks", {})
     plan = []
     fields: Any = attrs.fields(cast(Any, cls))
     for field in fields:
@@ -216,7 +226,9 @@ def _plan(cls: type[Model]) -> _Plan:
         else:
             default = field.default
         check, nullable = _checker_for(hints[field.name])
-        plan.append((field.name, wire_names.get(field.name, field.name), default, check, nullable))
+        plan.append(
+            (field.name, wire_names.get(field.name, field.name), default, check, nullable, fallbacks.get(field.name, ()))
+        )
     _PLANS[cls] = result = tuple(plan)
     return result
 
@@ -227,8 +239,14 @@ def build(cls: type[M], data: Any, *, where: str | None = None) -> M:
     if not isinstance(data, Mapping):
         raise schema_error(label, f"expected an object, got {type(data).__name__}", data)
     values: dict[str, Any] = {}
-    for name, wire, default, check, nullable in _plan(cls):
+    for name, wire, default, check, nullable, alternates in _plan(cls):
         value = data.get(wire, _MISSING)
+        if alternates and (value is _MISSING or value is None):
+            for other in alternates:
+                candidate = data.get(other, _MISSING)
+                if candidate is not _MISSING and candidate is not None:
+                    wire, value = other, candidate
+                    break
         if value is _MISSING or (value is None and not nullable and default is not _MISSING):
             if default is _MISSING:
                 raise schema_error(label, f"required field {wire!r} is missing", data)
@@ -240,3 +258,27 @@ def build(cls: type[M], data: Any, *, where: str | None = None) -> M:
             value = check(value, f"{label}.{wire}")
         values[name] = value
     return cls(**values, _raw=data)  # type: ignore[call-arg]
+
+
+def build_list(cls: type[M], payload: Any, *, where: str | None = None) -> list[M]:
+    """Build every item of a JSON list into ``cls``; a payload that is not a list is a ``ServerError``."""
+    label = where or cls.__name__
+    if not isinstance(payload, list):
+        raise schema_error(f"{label} list", f"expected a list, got {type(payload).__name__}", payload)
+    return [build(cls, item, where=f"{label}[{i}]") for i, item in enumerate(payload)]
+
+
+def read_page(status_code: int, content: bytes, cls: type[M]) -> tuple[list[M], bool | None]:
+    """The items of one list page and its ``pagination.has_more`` (``None`` when absent), §1.4–§1.5."""
+    from pictograph._protocol import json_body
+
+    body = json_body(status_code, content, f"{cls.__name__} list")
+    payload = body.get("data", body) if isinstance(body, dict) else body
+    has_more: bool | None = None
+    if isinstance(body, dict):
+        pagination = body.get("pagination")
+        if isinstance(pagination, Mapping):
+            flag = pagination.get("has_more")
+            if isinstance(flag, bool):
+                has_more = flag
+    return build_list(cls, payload), has_more

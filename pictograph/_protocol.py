@@ -178,16 +178,23 @@ def error_from_response(
     return cls(message, **common)
 
 
-def unwrap(status_code: int, content: bytes, kind: EnvelopeKind, model: str) -> Any:
-    """The payload of a 2xx JSON response (§1.4); ``None`` for 204 or an empty body."""
+def json_body(status_code: int, content: bytes, model: str) -> Any:
+    """The JSON body of a 2xx response; ``None`` for 204 or an empty body; ``ServerError`` when not JSON."""
     if status_code == 204 or not content.strip():
         return None
     try:
-        body = json.loads(content)
+        return json.loads(content)
     except (ValueError, UnicodeDecodeError):
         raise ServerError(
             f"the API answered {model} with a body that is not JSON", status_code=None, response=content[:2000]
         ) from None
+
+
+def unwrap(status_code: int, content: bytes, kind: EnvelopeKind, model: str) -> Any:
+    """The payload of a 2xx JSON response (§1.4); ``None`` for 204 or an empty body."""
+    body = json_body(status_code, content, model)
+    if body is None:
+        return None
     if isinstance(body, dict):
         if kind == "organization" and "organization" in body:
             return body["organization"]

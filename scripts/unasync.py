@@ -47,7 +47,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"\basync with\b", "with"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
-    (r"Awaitable\[([^\[\]]*)\]", r"\1"),
+    # ``Awaitable[X]`` -> ``X``, with up to two levels of brackets inside ``X``.
+    (r"Awaitable\[((?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*)\]", r"\1"),
     (r"\bAwaitable, ", ""),
     (r"\bimport asyncio\b", "import time"),
     (r"pictograph-python-async/", "pictograph-python/"),

@@ -7,7 +7,12 @@ from types import TracebackType
 
 import httpx
 
+from pictograph._async._account import AsyncCredits, AsyncOrganizations
+from pictograph._async._annotations import AsyncAnnotations
+from pictograph._async._connectors import AsyncConnectors
 from pictograph._async._datasets import AsyncDatasets
+from pictograph._async._exports import AsyncExports
+from pictograph._async._images import AsyncImages
 from pictograph._async._transport import AsyncTransport, Sleep
 from pictograph._config import Config, resolve_config
 
@@ -18,6 +23,9 @@ class AsyncClient:
     Settings come from the arguments, then the environment (``PICTOGRAPH_API_KEY``, ``PICTOGRAPH_BASE_URL``,
     ``PICTOGRAPH_TIMEOUT``, ``PICTOGRAPH_MAX_RETRIES``), then the defaults. A missing key raises
     ``ConfigurationError`` before any request.
+
+    ``http_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the network, the sleep
+    function (retry backoff and polling), the jitter source and the monotonic clock.
 
     Example::
 
@@ -35,11 +43,20 @@ class AsyncClient:
         http_transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._config: Config = resolve_config(api_key, base_url, timeout, max_retries)
-        self._transport = AsyncTransport(self._config, http_transport=http_transport, sleep=sleep, rng=rng)
+        self._transport = AsyncTransport(
+            self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
+        )
         self.datasets = AsyncDatasets(self)
         self.projects = self.datasets
+        self.images = AsyncImages(self)
+        self.annotations = AsyncAnnotations(self)
+        self.exports = AsyncExports(self)
+        self.connectors = AsyncConnectors(self)
+        self.organizations = AsyncOrganizations(self)
+        self.credits = AsyncCredits(self)
 
     @property
     def base_url(self) -> str:

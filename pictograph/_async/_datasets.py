@@ -2,29 +2,88 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from pictograph_api.api.datasets import get_dataset, list_datasets
-from pictograph_api.types import UNSET
+from pictograph_api.api.datasets import (
+    create_dataset,
+    delete_dataset,
+    get_dataset,
+    list_datasets,
+    update_dataset,
+)
+from pictograph_api.models.dataset_class_input import DatasetClassInput
+from pictograph_api.models.dataset_create import DatasetCreate
+from pictograph_api.models.dataset_update import DatasetUpdate
+from pictograph_api.types import UNSET, Unset
 
-from pictograph._args import check_name, check_range, is_uuid, suggestion
-from pictograph._model_base import build
-from pictograph._protocol import schema_error, unwrap
+from pictograph._args import check_flag, check_name, check_optional_text, check_range, is_uuid, suggestion
+from pictograph._async._paging import AsyncOffsetPager
+from pictograph._model_base import build, read_page
+from pictograph._protocol import unwrap
 from pictograph.errors import NotFoundError
-from pictograph.models import Dataset
+from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
 
 if TYPE_CHECKING:
     from pictograph._async._client import AsyncClient
 
+ClassInput = DatasetClass | Mapping[str, Any]
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def _classes(name: str, value: Sequence[ClassInput] | None) -> builtins.list[DatasetClassInput] | Unset:
+    if value is None:
+        return UNSET
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+        raise ValueError(f"{name} must be a list of classes (dicts with a 'name', or DatasetClass objects)")
+    out = []
+    for i, item in enumerate(value):
+        data = item.to_dict() if isinstance(item, DatasetClass) else item
+        if not isinstance(data, Mapping) or not isinstance(data.get("name"), str) or not data["name"].strip():
+            raise ValueError(f"{name}[{i}] must be a class with a non-empty 'name', got {item!r}")
+        try:
+            out.append(DatasetClassInput.from_dict(_drop_nulls(data)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{name}[{i}] is not a valid class: {exc}") from None
+    return out
+
+
+def _types(value: Sequence[str] | None) -> Any:
+    if value is None:
+        return UNSET
+    if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"annotation_types must be a list of strings such as ['bbox', 'polygon'], got {value!r}")
+    return builtins.list(value)
+
+
+def _text(name: str, value: str | None) -> str | Unset:
+    check_optional_text(name, value)
+    return UNSET if value is None else value
+
 
 class AsyncDatasets:
-    """Datasets of the organization, addressed by name or UUID."""
+    """Datasets (also called projects) of the organization, addressed by name or UUID."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._transport = client._transport
 
-    async def list(self, limit: int = 100, offset: int = 0) -> list[Dataset]:
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    async def _page(self, offset: int, limit: int) -> tuple[builtins.list[Dataset], bool | None]:
+        response = await self._transport.send(list_datasets._get_kwargs(limit=limit, offset=offset))
+        return read_page(response.status_code, response.content, Dataset)
+
+    async def list(self, limit: int = 100, offset: int = 0) -> builtins.list[Dataset]:
         """One page of the organization's datasets (without their images).
 
         Example::
@@ -34,11 +93,19 @@ class AsyncDatasets:
         """
         check_range("limit", limit, 1, 1000)
         check_range("offset", offset, 0)
-        response = await self._transport.send(list_datasets._get_kwargs(limit=limit, offset=offset))
-        payload = unwrap(response.status_code, response.content, "data", "Dataset list")
-        if not isinstance(payload, list):
-            raise schema_error("Dataset list", "expected a list of datasets", payload)
-        return [build(Dataset, item, where=f"Dataset[{i}]") for i, item in enumerate(payload)]
+        items, _ = await self._page(offset, limit)
+        return items
+
+    def iter(self, page_size: int = 100, max_total: int | None = None) -> AsyncOffsetPager[Dataset]:
+        """Every dataset, fetched lazily page by page.
+
+        Example::
+
+            for dataset in client.datasets.iter(page_size=100):
+                print(dataset.name)
+        """
+        check_range("page_size", page_size, 1, 1000)
+        return AsyncOffsetPager(self._page, page_size=page_size, max_total=max_total)
 
     async def get(
         self, name: str, include_images: bool = False, images_limit: int = 1000, images_offset: int = 0
@@ -51,6 +118,7 @@ class AsyncDatasets:
             print(dataset.id, [c.name for c in dataset.classes])
         """
         check_name("name", name)
+        check_flag("include_images", include_images)
         check_range("images_limit", images_limit, 1, 10000)
         check_range("images_offset", images_offset, 0)
         request = get_dataset._get_kwargs(
@@ -67,10 +135,120 @@ class AsyncDatasets:
         return build(Dataset, payload)
 
     async def get_by_id(self, dataset_id: str) -> Dataset:
-        """A dataset by its UUID (``ValueError`` when ``dataset_id`` is not one)."""
+        """A dataset by its UUID (``ValueError`` when ``dataset_id`` is not one).
+
+        Example::
+
+            dataset = client.datasets.get_by_id("0b7c1a52-5f7e-4a43-9a55-3f8e8d0c9a11")
+        """
         if not isinstance(dataset_id, str) or not is_uuid(dataset_id):
             raise ValueError(f"dataset_id must be a UUID such as '0b7c1a52-5f7e-4a43-9a55-3f8e8d0c9a11', got {dataset_id!r}")
         return await self.get(dataset_id)
+
+    async def list_images(
+        self,
+        dataset: str,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        directory_path: str | None = None,
+    ) -> builtins.list[Image]:
+        """Images of a dataset, newest first; ``limit=None`` means every image from ``offset`` on.
+
+        They are fetched in pages of up to 1000.
+
+        Example::
+
+            done = client.datasets.list_images("road-signs", status="complete")
+        """
+        if limit is not None:
+            check_range("limit", limit, 1)
+        pager = self._client.images._pager(
+            dataset, status=status, directory_path=directory_path, max_total=limit, offset=offset
+        )
+        return await pager.all()
+
+    async def create(
+        self,
+        name: str,
+        description: str | None = None,
+        readme: str | None = None,
+        annotation_types: Sequence[str] | None = None,
+        classes: Sequence[ClassInput] | None = None,
+    ) -> Dataset:
+        """Create a dataset (``ConflictError`` when the name is taken).
+
+        Example::
+
+            dataset = client.projects.create("road-signs", classes=[{"name": "stop"}, {"name": "yield"}])
+        """
+        check_name("name", name)
+        body = DatasetCreate(
+            name=name,
+            description=_text("description", description),
+            readme=_text("readme", readme),
+            annotation_types=_types(annotation_types),
+            classes=_classes("classes", classes),
+        )
+        response = await self._transport.send(create_dataset._get_kwargs(body=body))
+        return build(Dataset, unwrap(response.status_code, response.content, "data", "Dataset"))
+
+    async def update(
+        self,
+        name: str,
+        new_name: str | None = None,
+        description: str | None = None,
+        readme: str | None = None,
+        annotation_types: Sequence[str] | None = None,
+        classes: Sequence[ClassInput] | None = None,
+        classes_base: Sequence[ClassInput] | None = None,
+    ) -> Dataset:
+        """Change a dataset and return it as it is after the change.
+
+        ``classes`` replaces the stored class list; with ``classes_base`` (the list as you last read it) the
+        server merges your change into the stored list instead.
+
+        Example::
+
+            client.projects.update("road-signs", description="Signs of EU roads")
+        """
+        check_name("name", name)
+        if new_name is not None:
+            check_name("new_name", new_name)
+        if classes_base is not None and classes is None:
+            raise ValueError("classes_base needs classes: it is the list your change to classes is based on")
+        body = DatasetUpdate(
+            new_name=UNSET if new_name is None else new_name,
+            description=_text("description", description),
+            readme=_text("readme", readme),
+            annotation_types=_types(annotation_types),
+            classes=_classes("classes", classes),
+            classes_base=_classes("classes_base", classes_base),
+        )
+        if not body.to_dict():
+            raise ValueError("nothing to update: give at least one of new_name, description, readme, "
+                             "annotation_types, classes")
+        try:
+            response = await self._transport.send(update_dataset._get_kwargs(name, body=body))
+        except NotFoundError as exc:
+            raise await self._not_found(name, exc) from None
+        return build(Dataset, unwrap(response.status_code, response.content, "data", "Dataset"))
+
+    async def delete(self, name: str) -> DatasetDeleteSummary:
+        """Delete a dataset for good, with its images and stored files; returns what was removed.
+
+        Example::
+
+            summary = client.projects.delete("old-dataset")
+            print(summary.images_deleted)
+        """
+        check_name("name", name)
+        try:
+            response = await self._transport.send(delete_dataset._get_kwargs(name))
+        except NotFoundError as exc:
+            raise await self._not_found(name, exc) from None
+        payload = unwrap(response.status_code, response.content, "data", "DatasetDeleteSummary")
+        return build(DatasetDeleteSummary, {} if payload is None else payload)
 
     async def _not_found(self, name: str, exc: NotFoundError) -> NotFoundError:
         """Name the dataset, and suggest a close existing name (one extra listing, only on a miss)."""
@@ -89,4 +267,20 @@ class AsyncDatasets:
         )
         return NotFoundError(
             message, status_code=exc.status_code, code=exc.code, request_id=exc.request_id, response=exc.response
+        )
+
+    async def _explain_miss(self, dataset: str, exc: NotFoundError, what: str) -> NotFoundError:
+        """A 404 on a call addressing ``what`` inside ``dataset``: say which of the two is missing."""
+        try:
+            await self.get(dataset)
+        except NotFoundError as missing:
+            return missing
+        except Exception:
+            return exc
+        return NotFoundError(
+            f"{what} not found in dataset {dataset!r} ({exc.message})",
+            status_code=exc.status_code,
+            code=exc.code,
+            request_id=exc.request_id,
+            response=exc.response,
         )

@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from time import monotonic
 from typing import Any
 
 import httpx
@@ -46,9 +47,13 @@ def _network_error(exc: httpx.TransportError, method: str, path: str) -> Network
 class AsyncTransport:
     """Sends API requests with the protocol's cross-cutting rules.
 
-    ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep`` and ``rng``
-    replace the clock and the jitter source, so retry timing can be tested without waiting.
+    ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep``, ``rng`` and
+    ``clock`` replace the sleep, the jitter source and the monotonic clock, so retry and polling timing can be
+    tested without waiting.
     """
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.base_url!r})"
 
     def __init__(
         self,
@@ -57,10 +62,12 @@ class AsyncTransport:
         http_transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.random
+        self.clock: Callable[[], float] = clock or monotonic
         self._http = httpx.AsyncClient(
             base_url=config.api_url,
             headers={
@@ -80,6 +87,10 @@ class AsyncTransport:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep with the injected sleep function (backoff and polling share it)."""
+        await self._sleep(seconds)
 
     def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
         prepared = dict(request)

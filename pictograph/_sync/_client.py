@@ -8,7 +8,12 @@ from types import TracebackType
 
 import httpx
 
+from pictograph._sync._account import Credits, Organizations
+from pictograph._sync._annotations import Annotations
+from pictograph._sync._connectors import Connectors
 from pictograph._sync._datasets import Datasets
+from pictograph._sync._exports import Exports
+from pictograph._sync._images import Images
 from pictograph._sync._transport import Transport, Sleep
 from pictograph._config import Config, resolve_config
 
@@ -19,6 +24,9 @@ class Client:
     Settings come from the arguments, then the environment (``PICTOGRAPH_API_KEY``, ``PICTOGRAPH_BASE_URL``,
     ``PICTOGRAPH_TIMEOUT``, ``PICTOGRAPH_MAX_RETRIES``), then the defaults. A missing key raises
     ``ConfigurationError`` before any request.
+
+    ``http_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the network, the sleep
+    function (retry backoff and polling), the jitter source and the monotonic clock.
 
     Example::
 
@@ -36,11 +44,20 @@ class Client:
         http_transport: httpx.BaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._config: Config = resolve_config(api_key, base_url, timeout, max_retries)
-        self._transport = Transport(self._config, http_transport=http_transport, sleep=sleep, rng=rng)
+        self._transport = Transport(
+            self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
+        )
         self.datasets = Datasets(self)
         self.projects = self.datasets
+        self.images = Images(self)
+        self.annotations = Annotations(self)
+        self.exports = Exports(self)
+        self.connectors = Connectors(self)
+        self.organizations = Organizations(self)
+        self.credits = Credits(self)
 
     @property
     def base_url(self) -> str:

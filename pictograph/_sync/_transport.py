@@ -13,6 +13,7 @@ import logging
 import random
 from collections.abc import Iterator, Callable
 from contextlib import contextmanager
+from time import monotonic
 from typing import Any
 
 import httpx
@@ -47,9 +48,13 @@ def _network_error(exc: httpx.TransportError, method: str, path: str) -> Network
 class Transport:
     """Sends API requests with the protocol's cross-cutting rules.
 
-    ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep`` and ``rng``
-    replace the clock and the jitter source, so retry timing can be tested without waiting.
+    ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep``, ``rng`` and
+    ``clock`` replace the sleep, the jitter source and the monotonic clock, so retry and polling timing can be
+    tested without waiting.
     """
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.base_url!r})"
 
     def __init__(
         self,
@@ -58,10 +63,12 @@ class Transport:
         http_transport: httpx.BaseTransport | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self._sleep: Sleep = sleep or time.sleep
         self._rng = rng or random.random
+        self.clock: Callable[[], float] = clock or monotonic
         self._http = httpx.Client(
             base_url=config.api_url,
             headers={
@@ -81,6 +88,10 @@ class Transport:
 
     def close(self) -> None:
         self._http.close()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep with the injected sleep function (backoff and polling share it)."""
+        self._sleep(seconds)
 
     def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
         prepared = dict(request)

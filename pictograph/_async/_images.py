@@ -1,0 +1,127 @@
+"""``client.images`` (API reference §3, §8.3): metadata, bytes and deletes. Uploads and downloads are added by
+the transfers module."""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+from pictograph_api.api.images import delete_image_by_path, get_image_bytes, get_image_metadata, list_images
+from pictograph_api.types import UNSET
+
+from pictograph._args import check_flag, check_name, check_optional_text, image_path_of, normalize_folder
+from pictograph._async._paging import AsyncOffsetPager
+from pictograph._model_base import build, read_page
+from pictograph._protocol import schema_error, unwrap
+from pictograph.errors import NotFoundError
+from pictograph.models import Image
+
+if TYPE_CHECKING:
+    from pictograph._async._client import AsyncClient
+
+
+class AsyncImages:
+    """Images, addressed by id or by dataset and path (``"train/images/a.jpg"``)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+        self._transport = client._transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def _pager(
+        self,
+        dataset: str,
+        *,
+        status: str | None = None,
+        directory_path: str | None = None,
+        page_size: int = 1000,
+        max_total: int | None = None,
+        offset: int = 0,
+    ) -> AsyncOffsetPager[Image]:
+        """A lazy listing of a dataset's images (newest first), in pages of ``page_size`` (≤ 1000)."""
+        check_name("dataset", dataset)
+        check_optional_text("status", status)
+        folder = UNSET if directory_path is None else normalize_folder(directory_path)
+        wanted_status = UNSET if status is None else status
+        if not 1 <= page_size <= 1000:
+            raise ValueError(f"page_size must be between 1 and 1000, got {page_size}")
+
+        async def fetch(at: int, limit: int) -> tuple[builtins.list[Image], bool | None]:
+            request = list_images._get_kwargs(
+                dataset=dataset, limit=limit, offset=at, directory_path=folder, status=wanted_status
+            )
+            try:
+                response = await self._transport.send(request)
+            except NotFoundError as exc:
+                raise await self._client.datasets._not_found(dataset, exc) from None
+            return read_page(response.status_code, response.content, Image)
+
+        return AsyncOffsetPager(fetch, page_size=page_size, max_total=max_total, offset=offset)
+
+    async def get(self, image_id: str) -> Image:
+        """An image's metadata by id.
+
+        Example::
+
+            image = client.images.get("5d0c6a8e-2f4b-4c1e-9a7d-0e3b1f2a4c6d")
+            print(image.filename, image.width, image.height)
+        """
+        check_name("image_id", image_id)
+        try:
+            response = await self._transport.send(get_image_metadata._get_kwargs(image_id))
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"image {image_id!r} not found in this organization",
+                status_code=exc.status_code,
+                code=exc.code,
+                request_id=exc.request_id,
+                response=exc.response,
+            ) from None
+        return build(Image, unwrap(response.status_code, response.content, "data", "Image"))
+
+    async def _resolve_image(self, image_id: str) -> Image:
+        """The metadata of an image given only by id, which must name its dataset (else ``ServerError``)."""
+        image = await self.get(image_id)
+        if not image.dataset_id:
+            raise schema_error("Image", f"the metadata of image {image_id!r} has no 'dataset_id'", image.to_dict())
+        return image
+
+    async def get_bytes(self, image_id: str) -> bytes:
+        """The image file's bytes, by image id.
+
+        Example::
+
+            data = client.images.get_bytes(image.id)
+        """
+        check_name("image_id", image_id)
+        response = await self._transport.send(get_image_bytes._get_kwargs(image_id))
+        return response.content
+
+    async def delete(self, image_id: str, permanent: bool = False) -> None:
+        """Archive an image by id (``permanent=True`` deletes it for good; that needs admin or owner).
+
+        Example::
+
+            client.images.delete(image.id)
+        """
+        check_flag("permanent", permanent)
+        image = await self._resolve_image(image_id)
+        await self.delete_by_path(str(image.dataset_id), image.image_path, permanent=permanent)
+
+    async def delete_by_path(self, dataset: str, image_path: str, permanent: bool = False) -> None:
+        """Archive an image by dataset and path (``permanent=True`` deletes it for good).
+
+        Example::
+
+            client.images.delete_by_path("road-signs", "train/img_001.jpg")
+        """
+        check_name("dataset", dataset)
+        image_path_of(image_path)
+        check_flag("permanent", permanent)
+        request = delete_image_by_path._get_kwargs(dataset, image_path, permanent=True if permanent else UNSET)
+        try:
+            await self._transport.send(request)
+        except NotFoundError as exc:
+            raise await self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None

@@ -1,0 +1,96 @@
+"""``AsyncOffsetPager``: lazy offset/limit paging with the stop rules of the API reference §1.5.
+
+A pager fetches one page at a time, only when the items already fetched are used up, and yields them one by
+one. ``pagination.has_more`` decides whether another page exists; the next offset is the previous one plus
+the number of items actually received (a server that caps the page size never makes items go missing).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+from pictograph._args import check_range
+
+T = TypeVar("T")
+
+# fetch(offset, limit) -> (items of the page, has_more or None when the server did not say)
+PageFetcher = Callable[[int, int], Awaitable[tuple[list[T], bool | None]]]
+
+
+class AsyncOffsetPager(Generic[T]):
+    """Items of a listing, fetched page by page as they are consumed.
+
+    Stops when ``has_more`` is false, a page is empty, ``max_total`` items were yielded (without another
+    request), or ``has_more`` is absent and the page was shorter than asked. A short page with
+    ``has_more: true`` does not stop it.
+
+    Example::
+
+        async for export in client.exports.iter(page_size=50):
+            print(export.name)
+        everything = await client.datasets.iter().all()
+    """
+
+    def __init__(
+        self, fetch: PageFetcher[T], *, page_size: int, max_total: int | None = None, offset: int = 0
+    ) -> None:
+        check_range("page_size", page_size, 1)
+        if max_total is not None:
+            check_range("max_total", max_total, 0)
+        check_range("offset", offset, 0)
+        self._fetch = fetch
+        self._page_size = page_size
+        self._max_total = max_total
+        self._offset = offset
+        self._buffer: deque[T] = deque()
+        self._yielded = 0
+        self._done = max_total == 0
+        self.pages_fetched = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(page_size={self._page_size}, max_total={self._max_total}, "
+            f"offset={self._offset}, yielded={self._yielded})"
+        )
+
+    def __aiter__(self) -> AsyncOffsetPager[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while not self._buffer:
+            if self._done:
+                raise StopAsyncIteration
+            await self._next_page()
+        item = self._buffer.popleft()
+        self._yielded += 1
+        if self._max_total is not None and self._yielded >= self._max_total:
+            self._done = True
+            self._buffer.clear()
+        return item
+
+    async def _next_page(self) -> None:
+        limit = self._page_size
+        if self._max_total is not None:
+            limit = min(limit, self._max_total - self._yielded)
+        items, has_more = await self._fetch(self._offset, limit)
+        self.pages_fetched += 1
+        self._offset += len(items)
+        if not items or has_more is False or (has_more is None and len(items) < limit):
+            self._done = True
+        self._buffer.extend(items)
+
+    async def all(self) -> list[T]:
+        """Every remaining item, as a list."""
+        items: list[T] = []
+        async for item in self:
+            items.append(item)
+        return items
+
+    async def first(self) -> T | None:
+        """The next item, or ``None`` when there is none (fetches at most one page)."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
