@@ -14,8 +14,9 @@ Example::
 from __future__ import annotations
 
 import math
+import numbers
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pictograph.errors import ServerError, ValidationError
@@ -45,25 +46,46 @@ _Errors = list[tuple[Loc, str]]
 
 
 def _is_number(value: Any) -> bool:
-    if type(value) is int:
-        return True
-    if type(value) is float:
+    """A finite real number that is not a boolean (numpy scalars included)."""
+    t = type(value)
+    if t is int:
+        return _int_fits(value)
+    if t is float:
         return math.isfinite(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         return False
-    if isinstance(value, int):
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)
+    if isinstance(value, numbers.Integral):
+        return _int_fits(int(value))
+    if isinstance(value, numbers.Real):
+        return math.isfinite(float(value))
     return False
+
+
+def _int_fits(value: int) -> bool:
+    """Ints beyond the float range would turn into infinity in any JSON reader."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """numpy and other ``numbers.Real`` scalars as plain ``int`` / ``float`` so the result is JSON-ready."""
+    t = type(value)
+    if t is int or t is float:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return float(value)
 
 
 def _number(value: Any, loc: Loc, errors: _Errors) -> Any:
     if _is_number(value):
-        return value
-    if isinstance(value, bool):
+        return _plain(value)
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         errors.append((loc, "must be a number, not a boolean"))
-    elif isinstance(value, float):
+    elif isinstance(value, numbers.Real):
         errors.append((loc, "must be a finite number"))
     else:
         errors.append((loc, f"must be a number, got {type(value).__name__}"))
@@ -262,6 +284,7 @@ def _one(
         return None
     n = len(errors)
     values: dict[str, Any] = dict(item)
+    given_as: dict[str, str] = {}  # canonical key -> the shorthand key the caller used, for error locations
     if short:
         for alias, canonical in _SHORT_ALIASES.items():
             if alias in values:
@@ -270,6 +293,9 @@ def _one(
                     values.pop(alias)
                 else:
                     values[canonical] = values.pop(alias)
+                    given_as[canonical] = alias
+        if values.get("id", "") is None and generate_ids:
+            del values["id"]
     if "type" not in values:
         errors.append(((*loc, "type"), "field required (the type is never guessed)"))
         return None
@@ -281,7 +307,7 @@ def _one(
     for key in values:
         if key not in _COMMON_KEYS and key not in allowed:
             if key == "bounding_box" and kind == "keypoint":
-                errors.append(((*loc, key), "a keypoint must not have a bounding_box"))
+                errors.append(((*loc, given_as.get(key, key)), "a keypoint must not have a bounding_box"))
             else:
                 errors.append(((*loc, str(key)), f"unknown key for a {kind} annotation"))
 
@@ -309,12 +335,15 @@ def _one(
         else:
             errors.append(((*loc, "created_by"), "must be a string or null"))
     out["attributes"] = (
-        _attributes(values["attributes"], (*loc, "attributes"), errors) if "attributes" in values else []
+        _attributes(values["attributes"], (*loc, given_as.get("attributes", "attributes")), errors)
+        if "attributes" in values
+        else []
     )
 
+    box_loc = (*loc, given_as.get("bounding_box", "bounding_box"))
     if kind == "bbox":
         if "bounding_box" in values:
-            out["bounding_box"] = _box(values["bounding_box"], (*loc, "bounding_box"), errors, short=short)
+            out["bounding_box"] = _box(values["bounding_box"], box_loc, errors, short=short)
         else:
             errors.append(((*loc, "bounding_box"), "field required for a bbox annotation"))
         if "oriented_box" in values:
@@ -325,14 +354,14 @@ def _one(
         else:
             errors.append(((*loc, "polygon"), "field required for a polygon annotation"))
         if "bounding_box" in values:
-            out["bounding_box"] = _box(values["bounding_box"], (*loc, "bounding_box"), errors, short=short)
+            out["bounding_box"] = _box(values["bounding_box"], box_loc, errors, short=short)
     elif kind == "polyline":
         if "polyline" in values:
             out["polyline"] = _polyline(values["polyline"], (*loc, "polyline"), errors, short=short)
         else:
             errors.append(((*loc, "polyline"), "field required for a polyline annotation"))
         if "bounding_box" in values:
-            out["bounding_box"] = _box(values["bounding_box"], (*loc, "bounding_box"), errors, short=short)
+            out["bounding_box"] = _box(values["bounding_box"], box_loc, errors, short=short)
     else:  # keypoint
         if "keypoint" in values:
             out["keypoint"] = _point(values["keypoint"], (*loc, "keypoint"), errors, short=short)
@@ -373,7 +402,7 @@ def _validation_error(errors: _Errors) -> ValidationError:
 
 
 def normalize_annotations(
-    items: Sequence[Any],
+    items: Iterable[Any],
     *,
     loc_prefix: Sequence[str | int] = ("annotations",),
     classes: Collection[str] | None = None,
@@ -393,7 +422,7 @@ def normalize_annotations(
     """
     prefix = tuple(loc_prefix)
     errors: _Errors = []
-    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, (Sequence, list, tuple)):
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
         errors.append((prefix, "must be a list of annotations"))
         raise _validation_error(errors)
     class_set = None if classes is None else (classes if isinstance(classes, (set, frozenset)) else set(classes))
