@@ -181,7 +181,7 @@ def test_input_must_be_a_list(items: Any) -> None:
 
 
 def test_any_iterable_of_annotations_is_accepted() -> None:
-    anns = normalize_annotations(({"name": "c", "type": "keypoint", "keypoint": [i, i]} for i in range(2)))
+    anns = normalize_annotations({"name": "c", "type": "keypoint", "keypoint": [i, i]} for i in range(2))
     assert [a["keypoint"]["x"] for a in anns] == [0, 1]
 
 
@@ -196,10 +196,10 @@ def test_model_objects_with_to_dict_are_accepted() -> None:
 def test_responses_fill_defaults_and_reject_shorthand() -> None:
     [ann] = check_response_annotations([{"id": "a", "name": "c", "type": "bbox", "bounding_box": BOX}])
     assert ann["confidence"] == 1.0 and ann["attributes"] == []
-    with pytest.raises(ServerError, match="annotation 0 .*bbox: unknown key") as info:
+    with pytest.raises(ServerError, match=r"annotation 0 .*bbox: unknown key") as info:
         check_response_annotations([{"id": "a", "name": "c", "type": "bbox", "bbox": [1, 2, 3, 4]}])
     assert info.value.status_code is None
-    with pytest.raises(ServerError, match="polygon.paths.0.0: must be a point"):
+    with pytest.raises(ServerError, match=r"polygon\.paths\.0\.0: must be a point"):
         check_response_annotations([{"id": "a", "name": "r", "type": "polygon",
                                      "polygon": {"paths": [[[0, 0], [1, 0], [1, 1]]]}}])
     with pytest.raises(ServerError, match="must be a list"):
