@@ -227,18 +227,23 @@ class MockApp:
         outcome = await self._apply_faults("api", scope, receive, send, request_id)
         if outcome == "handled":
             return
-        response = await self._api_response(scope, receive, rel_path, request_id)
+        try:
+            response = await self._api_response(scope, receive, rel_path, request_id)
+        except Exception as exc:
+            log.exception("request failed")
+            response = _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
+                                       request_id)
         await response(scope, receive, send)
 
     async def _api_response(self, scope: Scope, receive: Receive, rel_path: str, request_id: str) -> Response:
         state = self.state
         method = scope["method"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        match, known = state.spec.match(method, rel_path)
+        match, allowed = state.spec.match(method, rel_path)
         if match is None:
-            if known:
-                return _error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here"),
-                                       request_id)
+            if allowed:
+                return _error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here",
+                                                 headers={"Allow": ", ".join(sorted(set(allowed)))}), request_id)
             return _error_response(HttpError(404, "not_found", f"no route {API_PREFIX}{rel_path}"), request_id)
         key = headers.get("x-api-key", "").strip()
         key_row = state.storage.one("SELECT * FROM api_keys WHERE key = ?", key) if key else None
