@@ -109,3 +109,20 @@ def test_import_rejected_key_is_422(fresh: httpx.Client) -> None:
     r = fresh.post("/connectors/import/start", json={"provider": "v7", "api_key": "bad",
                                                      "datasets": [{"id": "1", "name": "a", "slug": "a"}]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "source_key_rejected"
+
+
+def test_every_format_builds_a_zip(server: MockServer, api: httpx.Client) -> None:
+    formats = ["pictograph", "coco", "yolo", "cvat", "pascal_voc", "labelme", "csv"]
+    tag = time.monotonic_ns()
+    for fmt in formats:
+        r = api.post("/exports/", json={"dataset_name": "people-poses", "name": f"{fmt}-{tag}", "format": fmt,
+                                        "include_images": fmt == "yolo", "organize_by_split": fmt == "yolo"})
+        assert r.status_code == 202, r.text
+    assert server.wait_for_jobs()
+    for fmt in formats:
+        e = api.get(f"/exports/{fmt}-{tag}", params={"dataset": "people-poses"}).json()["data"]
+        assert e["status"] == "completed", (fmt, e["error_message"])
+        names = zipfile.ZipFile(io.BytesIO(httpx.get(e["download_url"]).content)).namelist()
+        assert names, fmt
+        if fmt == "yolo":
+            assert any(n.startswith("train/images/") for n in names) and any(n.startswith("valid/") for n in names)
