@@ -64,25 +64,44 @@ def rewrite(text: str) -> str:
     return HEADER + text
 
 
-def expected_files() -> dict[Path, str]:
-    return {
-        TARGET / path.relative_to(SOURCE): rewrite(path.read_text(encoding="utf-8"))
-        for path in sorted(SOURCE.rglob("*.py"))
-    }
+# An async module whose first line is this marker has a hand-written sync twin at the named path (for the
+# few lines where threads and tasks cannot share code); the rewrite and the check leave that twin alone.
+HAND_WRITTEN = re.compile(r"^# unasync: hand-written sync counterpart at (\S+)\s*$")
+
+
+def hand_written_twin(text: str) -> Path | None:
+    """The sync twin a module names on its first line, or ``None`` when it is rewritten as usual."""
+    match = HAND_WRITTEN.match(text.split("\n", 1)[0])
+    return ROOT / match.group(1) if match else None
+
+
+def expected_files() -> tuple[dict[Path, str], set[Path]]:
+    """The rewritten sync modules, and the hand-written twins that must exist but are not rewritten."""
+    wanted: dict[Path, str] = {}
+    twins: set[Path] = set()
+    for path in sorted(SOURCE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        twin = hand_written_twin(text)
+        if twin is not None:
+            twins.add(twin)
+        else:
+            wanted[TARGET / path.relative_to(SOURCE)] = rewrite(text)
+    return wanted, twins
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift instead of writing")
     args = parser.parse_args(argv)
-    wanted = expected_files()
-    present = set(TARGET.rglob("*.py")) if TARGET.exists() else set()
+    wanted, twins = expected_files()
+    present = (set(TARGET.rglob("*.py")) if TARGET.exists() else set()) - twins
     if args.check:
         stale = sorted(
             str(p.relative_to(ROOT))
             for p in wanted.keys() | present
             if p not in wanted or not p.exists() or p.read_text(encoding="utf-8") != wanted[p]
         )
+        stale += sorted(f"{p.relative_to(ROOT)} (hand-written twin, missing)" for p in twins if not p.exists())
         if stale:
             print("pictograph/_sync is out of date; run `make unasync`:", *stale, sep="\n  ", file=sys.stderr)
             return 1

@@ -4,7 +4,9 @@ The download of the ZIP is added by the transfers module."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pictograph_api.api.exports import create_export, delete_export, get_export, list_exports
@@ -14,7 +16,9 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_flag, check_name, check_optional_text, check_range
 from pictograph._async._paging import AsyncOffsetPager
 from pictograph._async._polling import check_wait_arguments, wait_for_job
+from pictograph._async._transfer import transfers_of
 from pictograph._model_base import build, read_page
+from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
 from pictograph.errors import NotFoundError
 from pictograph.models import Export, ExportFormat
@@ -205,5 +209,29 @@ class AsyncExports:
         check_name("name", name)
         try:
             await self._transport.send(delete_export._get_kwargs(name, dataset=dataset_name))
+        except NotFoundError as exc:
+            raise await self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None
+
+    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    async def download(
+        self,
+        dataset_name: str,
+        name: str,
+        output_path: str | os.PathLike[str],
+        progress: Callable[[int, int], object] | ProgressReporter | None = None,
+    ) -> Path:
+        """Download a completed export's ZIP to ``output_path`` and return the path.
+
+        Streamed in chunks to ``output_path.part`` and renamed when complete; an interrupted download resumes
+        where it stopped (here or in a later call). ``progress(bytes_done, bytes_total)`` follows the bytes
+        (``bytes_total`` is 0 when the size is unknown). The export must be completed first (see
+        ``wait_for_completion``).
+
+        Example::
+
+            client.exports.download("road-signs", "for-yolov8", "road-signs.zip")
+        """
+        try:
+            return await transfers_of(self._client).download_export(dataset_name, name, output_path, progress)
         except NotFoundError as exc:
             raise await self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pictograph_api.api.datasets import (
@@ -21,10 +22,13 @@ from pictograph_api.types import UNSET, Unset
 
 from pictograph._args import check_flag, check_name, check_optional_text, check_range, is_uuid, suggestion
 from pictograph._sync._paging import OffsetPager
+from pictograph._sync._transfer import transfers_of
 from pictograph._model_base import build, read_page
+from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
 from pictograph.errors import NotFoundError
 from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
+from pictograph.reports import DownloadReport
 
 if TYPE_CHECKING:
     from pictograph._sync._client import Client
@@ -285,3 +289,33 @@ class Datasets:
             request_id=exc.request_id,
             response=exc.response,
         )
+
+    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    def download(
+        self,
+        name: str,
+        output_dir: str | os.PathLike[str],
+        mode: str = "full",
+        status_filter: str | None = None,
+        max_workers: int = 10,
+        progress: Callable[[int, int, str], object] | ProgressReporter | None = None,
+        show_progress: bool = False,
+    ) -> DownloadReport:
+        """Download a dataset's images and/or annotations into ``output_dir``, fetching ``max_workers`` files at once.
+
+        Images go to ``output_dir/<filename>``, annotations to ``output_dir/<filename>.json``. Each file appears
+        only when complete, and a rerun after a crash or Ctrl-C fetches only what is missing. Per-file problems
+        never raise: they are in ``report.failures``. ``progress(done, total, filename)`` is called after each
+        file; ``show_progress=True`` draws a bar on a terminal (``pip install 'pictograph[progress]'``).
+
+        Example::
+
+            report = client.datasets.download("road-signs", "./dump", mode="full", status_filter="complete")
+            print(report.images_downloaded, report.annotations_downloaded, len(report.failures))
+        """
+        try:
+            return transfers_of(self._client).download_dataset(
+                name, output_dir, mode, status_filter, max_workers, progress, show_progress
+            )
+        except NotFoundError as exc:
+            raise self._not_found(name, exc) from None

@@ -5,6 +5,9 @@ the transfers module."""
 from __future__ import annotations
 
 import builtins
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pictograph_api.api.images import delete_image_by_path, get_image_bytes, get_image_metadata, list_images
@@ -12,10 +15,13 @@ from pictograph_api.types import UNSET
 
 from pictograph._args import check_flag, check_name, check_optional_text, image_path_of, normalize_folder
 from pictograph._sync._paging import OffsetPager
+from pictograph._sync._transfer import transfers_of
 from pictograph._model_base import build, read_page
+from pictograph._progress import ProgressReporter
 from pictograph._protocol import schema_error, unwrap
 from pictograph.errors import NotFoundError
 from pictograph.models import Image
+from pictograph.reports import BulkUploadReport
 
 if TYPE_CHECKING:
     from pictograph._sync._client import Client
@@ -126,3 +132,60 @@ class Images:
             self._transport.send(request)
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None
+
+    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    def download(self, dataset: str, image_path: str, output_path: str | os.PathLike[str]) -> Path:
+        """Save one image's bytes to ``output_path`` (streamed; the file appears only when complete).
+
+        Example::
+
+            client.images.download("road-signs", "train/img_001.jpg", "img_001.jpg")
+        """
+        try:
+            return transfers_of(self._client).download_image(dataset, image_path, output_path)
+        except NotFoundError as exc:
+            raise self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None
+
+    def upload(
+        self,
+        dataset: str,
+        file_path: str | os.PathLike[str],
+        folder_path: str = "/",
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> Image:
+        """Upload one image file into ``folder_path`` of a dataset and return the registered image.
+
+        The MIME type comes from the extension (``.jpg``, ``.png``, ``.gif``, ``.bmp``, ``.webp``, ``.tif``,
+        ``.heic``, ``.heif``) unless ``content_type`` is given; width and height are measured locally with the
+        EXIF orientation applied.
+
+        Example::
+
+            image = client.images.upload("road-signs", "stop.jpg", folder_path="/train/images")
+            print(image.id, image.width, image.height)
+        """
+        return transfers_of(self._client).upload(dataset, file_path, folder_path, filename, content_type)
+
+    def upload_many(
+        self,
+        dataset: str,
+        file_paths: Iterable[str | os.PathLike[str]],
+        folder_path: str = "/",
+        max_workers: int = 10,
+        progress: Callable[[int, int, str], object] | ProgressReporter | None = None,
+        show_progress: bool = False,
+    ) -> BulkUploadReport:
+        """Upload many image files (a folder given in ``file_paths`` is walked, keeping its subfolders).
+
+        Files go up ``max_workers`` at a time, in chunks of 500; only registered images are in
+        ``report.succeeded``, every file that did not make it is in ``report.failed`` with the reason.
+
+        Example::
+
+            report = client.images.upload_many("road-signs", ["a.jpg", "b.png"], folder_path="/train")
+            print(len(report.succeeded), [f.filename for f in report.failed])
+        """
+        return transfers_of(self._client).upload_many(
+            dataset, file_paths, folder_path, max_workers, progress, show_progress
+        )

@@ -1,0 +1,49 @@
+# unasync: hand-written sync counterpart at pictograph/_sync/_pool.py
+"""Run one coroutine per item with at most ``limit`` in flight, yielding results in completion order.
+
+The only place where the async and sync front ends differ in how transfers run side by side: here tasks
+bounded by a count, in ``pictograph/_sync/_pool.py`` a thread pool. Items are pulled lazily, so a long input
+never sits in memory as pending tasks; results are yielded in the caller's task, so the caller updates
+reports and progress without locks. Leaving the loop early (an exception, ``break``, cancellation) cancels
+what is still running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def run_bounded(func: Callable[[T], Awaitable[R]], items: Iterable[T], limit: int) -> AsyncIterator[R]:
+    """Yield ``await func(item)`` for every item, at most ``limit`` running at once."""
+    if limit < 1:
+        raise ValueError(f"the concurrency limit must be >= 1, got {limit}")
+    source = iter(items)
+    running: set[asyncio.Future[R]] = set()
+
+    def refill() -> None:
+        while len(running) < limit:
+            try:
+                item = next(source)
+            except StopIteration:
+                return
+            running.add(asyncio.ensure_future(func(item)))
+
+    try:
+        refill()
+        while running:
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                running.discard(task)
+            refill()
+            for task in done:
+                yield task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)

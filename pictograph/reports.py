@@ -1,0 +1,91 @@
+"""What a transfer did: the reports of ``datasets.download`` and ``images.upload_many`` (API reference §8.2, §8.3).
+
+Transfers of many files never raise for one file: each problem is a row of the report, so a caller can retry
+exactly the files that failed.
+
+Example::
+
+    report = client.datasets.download("road-signs", "./dump")
+    for failure in report.failures:
+        print(failure.kind, failure.filename, failure.error)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    from pictograph.models import Image
+
+__all__ = ["BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "UploadFailure"]
+
+
+@attrs.frozen
+class DownloadFailure:
+    """A file of a dataset download that is not on disk: ``kind`` is ``"image"`` or ``"annotation"``."""
+
+    filename: str
+    kind: Literal["image", "annotation"]
+    error: str
+
+
+@attrs.frozen
+class DownloadRetry:
+    """A failed attempt that was tried again (``attempt`` counts from 1)."""
+
+    filename: str
+    kind: Literal["image", "annotation"]
+    attempt: int
+    error: str
+
+
+@attrs.frozen
+class DownloadReport:
+    """The outcome of ``datasets.download``.
+
+    ``images_downloaded``/``annotations_downloaded`` count files fetched by this call; files already complete
+    on disk are counted in ``images_skipped``/``annotations_skipped`` and listed in ``skipped`` (paths relative
+    to ``output_dir``). ``truncated`` is true when the listing hit its limit of 10,000 items and the dataset
+    may hold more.
+    """
+
+    output_dir: Path
+    dataset_id: str | None
+    images_downloaded: int = 0
+    annotations_downloaded: int = 0
+    failures: list[DownloadFailure] = attrs.Factory(list)
+    truncated: bool = False
+    images_skipped: int = 0
+    annotations_skipped: int = 0
+    skipped: list[str] = attrs.Factory(list)
+    retries: list[DownloadRetry] = attrs.Factory(list)
+    listings: int = 1
+
+    @property
+    def ok(self) -> bool:
+        """True when every listed file is on disk and the listing was complete."""
+        return not self.failures and not self.truncated
+
+
+@attrs.frozen
+class UploadFailure:
+    """A file of ``upload_many`` that was not registered, with the reason (PUT failure or server refusal)."""
+
+    filename: str
+    directory_path: str | None
+    error: str
+
+
+@attrs.frozen
+class BulkUploadReport:
+    """The outcome of ``images.upload_many``: ``succeeded`` holds only registered images."""
+
+    succeeded: list[Image] = attrs.Factory(list)
+    failed: list[UploadFailure] = attrs.Factory(list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
