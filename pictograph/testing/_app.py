@@ -38,6 +38,8 @@ Send = Callable[[Message], Awaitable[None]]
 IDEMPOTENCY_WINDOW = 24 * 3600
 _SMALL_FILE = 1 << 20
 
+_MAX_OFFSET = 2**62
+
 
 class DropConnection(Exception):
     """Raised after the response headers went out, so the server closes the connection mid-answer."""
@@ -271,7 +273,10 @@ class MockApp:
         except ValueError:
             parsed = None
         base_url = self._base_url(scope, headers)
-        ctx = Ctx(state, org, key_row["role"], match.path_params, outcome.query, parsed, base_url)
+        # Offsets beyond any table are valid per the spec; SQLite integers stop at 2**63 - 1.
+        query = {k: min(v, _MAX_OFFSET) if k.endswith("offset") and isinstance(v, int) else v
+                 for k, v in outcome.query.items()}
+        ctx = Ctx(state, org, key_row["role"], match.path_params, query, parsed, base_url)
         try:
             reply = HANDLERS[match.route.operation_id](ctx)
             response = self._render(reply, request_id)
