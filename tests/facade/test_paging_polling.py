@@ -152,7 +152,7 @@ def test_export_create_passes_options_through(front: str) -> None:
 
 
 def test_a_failed_export_raises_job_failed_with_its_message(front: str) -> None:
-    seen, handler = sequence(export("processing"), export("failed", error_message="disk full"))
+    _seen, handler = sequence(export("processing"), export("failed", error_message="disk full"))
     with make_client(front, handler) as client, pytest.raises(ApiError) as caught:
         client.exports.wait_for_completion("cars", "v1")
     assert caught.value.status_code is None and caught.value.code == "job_failed"
@@ -193,20 +193,20 @@ def job(status: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_import_polling_returns_cancelled_and_raises_on_error(front: str) -> None:
-    seen, handler = sequence(job("processing", progress=-3), job("cancelled", progress=140))
+    _seen, handler = sequence(job("processing", progress=-3), job("cancelled", progress=140))
     clock = FakeClock()
     with make_client(front, handler, clock=clock) as client:
         got = client.connectors.wait_for_import("imp_1")
     assert isinstance(got, ImportJob) and got.status == "cancelled" and got.import_id == "imp_1"
     assert got.progress == 100 and clock.sleeps == [3.0]
-    seen, handler = sequence(job("error"))
+    _seen, handler = sequence(job("error"))
     with make_client(front, handler) as client, pytest.raises(ApiError) as caught:
         client.connectors.wait_for_import("imp_1")
     assert caught.value.code == "job_failed" and caught.value.status_code is None
 
 
 def test_import_wait_times_out_after_the_default_window(front: str) -> None:
-    seen, handler = sequence(job("processing", progress=50))
+    _seen, handler = sequence(job("processing", progress=50))
     clock = FakeClock()
     with make_client(front, handler, clock=clock) as client, pytest.raises(PollTimeoutError) as caught:
         client.connectors.wait_for_import("imp_1")

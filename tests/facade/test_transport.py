@@ -97,7 +97,7 @@ def test_max_retries_zero_turns_retrying_off(front: str) -> None:
 
 
 def test_retry_after_seconds_is_honoured_when_longer_than_backoff(front: str) -> None:
-    seen, handler = scripted(httpx.Response(429, headers={"Retry-After": "7"}), ok())
+    _seen, handler = scripted(httpx.Response(429, headers={"Retry-After": "7"}), ok())
     clock = FakeClock()
     with make_client(front, handler, clock=clock, rng=lambda: 0.5) as client:
         client.datasets.list()
@@ -105,7 +105,7 @@ def test_retry_after_seconds_is_honoured_when_longer_than_backoff(front: str) ->
 
 
 def test_retry_after_never_shortens_the_backoff(front: str) -> None:
-    seen, handler = scripted(httpx.Response(429, headers={"Retry-After": "0"}), ok())
+    _seen, handler = scripted(httpx.Response(429, headers={"Retry-After": "0"}), ok())
     clock = FakeClock()
     with make_client(front, handler, clock=clock, rng=lambda: 0.5) as client:
         client.datasets.list()
@@ -114,7 +114,7 @@ def test_retry_after_never_shortens_the_backoff(front: str) -> None:
 
 def test_retry_after_as_http_date(front: str) -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    seen, handler = scripted(httpx.Response(429, headers={"Retry-After": when}), ok())
+    _seen, handler = scripted(httpx.Response(429, headers={"Retry-After": when}), ok())
     clock = FakeClock()
     with make_client(front, handler, clock=clock, rng=lambda: 0.5) as client:
         client.datasets.list()
@@ -123,7 +123,7 @@ def test_retry_after_as_http_date(front: str) -> None:
 
 
 def test_retry_after_is_ignored_on_503(front: str) -> None:
-    seen, handler = scripted(httpx.Response(503, headers={"Retry-After": "60"}), ok())
+    _seen, handler = scripted(httpx.Response(503, headers={"Retry-After": "60"}), ok())
     clock = FakeClock()
     with make_client(front, handler, clock=clock, rng=lambda: 0.5) as client:
         client.datasets.list()
@@ -196,7 +196,7 @@ def test_402_fields_and_422_field_errors_are_parsed(front: str) -> None:
                          "details": {"required_micro_usd": 500, "remaining_micro_usd": 20, "unit": "micro_usd",
                                      "upgrade_url": "https://x.test/up"}}}
     body422 = {"detail": [{"loc": ["body", "name"], "msg": "field required", "type": "missing"}]}
-    seen, handler = scripted(httpx.Response(402, json=body402), httpx.Response(422, json=body422))
+    _seen, handler = scripted(httpx.Response(402, json=body402), httpx.Response(422, json=body422))
     with make_client(front, handler) as client:
         with pytest.raises(PaymentRequiredError) as paid:
             client.projects.create("cars")
@@ -208,7 +208,7 @@ def test_402_fields_and_422_field_errors_are_parsed(front: str) -> None:
 
 
 def test_the_key_is_never_logged_nor_in_exceptions(front: str, caplog: pytest.LogCaptureFixture) -> None:
-    seen, handler = scripted(httpx.Response(503), httpx.ConnectError("refused"),
+    _seen, handler = scripted(httpx.Response(503), httpx.ConnectError("refused"),
                              httpx.Response(401, json=error_body("unauthorized", "bad key")))
     caplog.set_level(logging.DEBUG)
     with make_client(front, handler) as client, pytest.raises(AuthError) as caught:
