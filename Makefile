@@ -8,7 +8,7 @@ NODE_STAMP := tools/node_modules/.install-stamp
 EXTRAS := cli,server,progress,images,formats,dev
 PYTEST_WORKERS ?= auto
 
-.PHONY: install generate unasync lint test demo bench clean
+.PHONY: install generate unasync lint test stress demo bench clean
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -34,7 +34,10 @@ lint: install
 	$(BIN)/mypy
 
 test: install lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not stress"
+
+stress: install
+	$(BIN)/python -m pytest -q -m stress tests/stress
 
 demo: install
 	$(BIN)/python examples/demo.py
