@@ -279,6 +279,17 @@ class Output:
         except (AttributeError, ValueError):
             return False
 
+    def reporter(self) -> Any:
+        """A progress reporter for the SDK's ``progress=`` argument: a tqdm bar on a terminal (from
+        :mod:`pictograph._progress`), ``None`` elsewhere."""
+        if not self.show_progress():
+            return None
+        try:
+            from pictograph._progress import terminal_bar
+        except ImportError:  # pragma: no cover - older SDK
+            return None
+        return terminal_bar()
+
     @contextlib.contextmanager
     def progress(self, label: str, total: int | None = None,
                  unit: str = "files") -> Iterator[Callable[[int, int | None], None]]:

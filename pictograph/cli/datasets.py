@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from pictograph.cli import common_options, get_client
-from pictograph.cli._output import Column, fail, get_output
+from pictograph.cli._output import EXIT_CODES, Column, fail, get_output
 
 __all__ = ["register"]
 
@@ -212,10 +212,8 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
     """Download DATASET's images and annotations (<file>.json) into OUTPUT_DIR."""
     client = get_client()
     out = get_output()
-    with out.progress(f"downloading {dataset}") as update:
-        report = client.datasets.download(dataset, output_dir, mode=mode, status_filter=status_filter,
-                                          max_workers=workers,
-                                          progress=lambda done, total, _name: update(done, total))
+    report = client.datasets.download(dataset, output_dir, mode=mode, status_filter=status_filter,
+                                      max_workers=workers, progress=out.reporter())
     if report.truncated:
         out.warn("the server listed 10000 files, its maximum: the dataset may hold more than was downloaded")
     failures = list(report.failures)
@@ -230,7 +228,7 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
 
     out.result(report, text=text)
     if failures:
-        raise SystemExit(17)
+        raise SystemExit(EXIT_CODES["partial"][0])
 
 
 @datasets.command("images")

@@ -117,9 +117,7 @@ def download(dataset: str, name: str, output: Path | None) -> None:
     """Download the ZIP of export NAME of DATASET (it must be built: see `exports wait`)."""
     target = Path(f"{name}.zip") if output is None else (output / f"{name}.zip" if output.is_dir() else output)
     out = get_output()
-    with out.progress(f"downloading {name}", None, unit="B") as update:
-        written = get_client().exports.download(dataset, name, target,
-                                                progress=lambda done, total: update(done, total or None))
+    written = get_client().exports.download(dataset, name, target, progress=out.reporter())
     path = Path(written)
     out.result({"path": path, "bytes": path.stat().st_size if path.exists() else None},
                text=lambda r: f"wrote {r['path']} ({r['bytes']} bytes)")
