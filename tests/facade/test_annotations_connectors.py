@@ -247,3 +247,30 @@ def test_the_source_key_never_shows_in_errors(front: str) -> None:
     with make_client(front, handler) as client, pytest.raises(ValidationError) as caught:
         client.connectors.validate("v7", "v7_very_secret")
     assert "v7_very_secret" not in str(caught.value) + repr(caught.value)
+
+
+def test_image_metadata_without_a_dataset_id_is_a_server_error(front: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": {"id": IMAGE_ID, "filename": "a.jpg", "created_at": "2026-01-01T00:00:00"}})
+
+    with make_client(front, handler) as client:
+        with pytest.raises(ServerError, match="dataset_id") as caught:
+            client.annotations.get(IMAGE_ID)
+        assert caught.value.status_code is None
+        with pytest.raises(ServerError):
+            client.images.delete(IMAGE_ID)
+
+
+def test_unknown_enum_values_are_kept_as_strings_and_aliases_are_read(front: str) -> None:
+    body: dict[str, Any] = {"data": [{"id": "e1", "project_id": "p1", "dataset_name": "cars", "name": "v1", "format": "darwin",
+                      "status": "archived", "created_at": "2026-01-01T00:00:00", "download_url": None}],
+            "pagination": {"has_more": False}}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body)
+
+    with make_client(front, handler) as client:
+        (export,) = client.exports.list()
+    assert (export.format, export.status, export.dataset_id) == ("darwin", "archived", "p1")
+    assert export.created_at.tzinfo is not None and export["download_url"] is None
+    assert export.to_dict() == body["data"][0]
