@@ -62,12 +62,11 @@ def upload(dataset: str, paths: tuple[Path, ...], folder: str, recursive: bool, 
     out = get_output()
     succeeded: list[Any] = []
     failed: list[Any] = []
-    with out.progress(f"uploading to {dataset}", total) as update:
-        for remote_folder, files in groups.items():
-            report = client.images.upload_many(dataset, files, folder_path=remote_folder, max_workers=workers)
-            succeeded.extend(report.succeeded)
-            failed.extend(report.failed)
-            update(len(succeeded) + len(failed), total)
+    for remote_folder, files in groups.items():
+        report = client.images.upload_many(dataset, files, folder_path=remote_folder, max_workers=workers,
+                                           progress=out.reporter())
+        succeeded.extend(report.succeeded)
+        failed.extend(report.failed)
     result = {"succeeded": succeeded, "failed": failed}
 
     def text(_: Any) -> str:
