@@ -172,6 +172,12 @@ def _declared_length(response: httpx.Response) -> int | None:
     return length if length >= 0 else None
 
 
+def _received(response: httpx.Response, written: int) -> int:
+    """Body bytes as sent (what ``Content-Length`` counts): the bytes written, unless a content coding was undone."""
+    coding = response.headers.get("content-encoding", "").strip().lower()
+    return written if coding in ("", "identity") else response.num_bytes_downloaded
+
+
 def _content_range(value: str | None) -> tuple[int, int | None] | None:
     """``(first byte, total or None)`` of a ``Content-Range: bytes a-b/n`` header."""
     if not value or not value.startswith("bytes "):
@@ -262,7 +268,7 @@ class AsyncTransfers:
     async def _storage_failure(self, response: httpx.Response, what: str) -> Exception:
         """The exception for a storage answer >= 300 (its body read, at most a few KB)."""
         body = b""
-        async for block in response.aiter_raw():
+        async for block in response.aiter_bytes():
             body += block
             if len(body) >= 4096:
                 break
@@ -280,7 +286,6 @@ class AsyncTransfers:
         response: httpx.Response,
         target: Path,
         *,
-        raw: bool,
         stop: threading.Event | None = None,
         expected_size: int | None = None,
         digest: tuple[str, str] | None = None,
@@ -298,15 +303,14 @@ class AsyncTransfers:
         written = 0
         try:
             with open(part, "wb") as fh:
-                stream = response.aiter_raw() if raw else response.aiter_bytes()
-                async for block in stream:
+                async for block in response.aiter_bytes():
                     if stop is not None and stop.is_set():
                         raise _Stopped()
                     fh.write(block)
                     written += len(block)
                     if hasher is not None:
                         hasher.update(block)
-            received = response.num_bytes_downloaded
+            received = _received(response, written)
             if declared is not None and received != declared:
                 raise _Retryable(f"truncated body: {received} of {declared} bytes")
             if expected_size is not None and written != expected_size:
@@ -333,7 +337,7 @@ class AsyncTransfers:
             if response.status_code >= 300:
                 raise await self._storage_failure(response, f"GET {redact_url(file.url)}")
             await self._write_body(
-                response, target, raw=True, stop=job.stop, expected_size=file.expected_size,
+                response, target, stop=job.stop, expected_size=file.expected_size,
                 digest=file.expected_digest, dirs=job.dirs,
             )
 
@@ -341,7 +345,7 @@ class AsyncTransfers:
         timeout = httpx.Timeout(self._config.timeout, read=READ_TIMEOUT_IMAGES)
         async with self._transport.stream(request, timeout=timeout) as response:
             await self._write_body(
-                response, target, raw=False, stop=None if job is None else job.stop,
+                response, target, stop=None if job is None else job.stop,
                 dirs=None if job is None else job.dirs,
             )
 
@@ -357,6 +361,7 @@ class AsyncTransfers:
         except OSError as exc:
             return _Outcome(file, "failed", error=describe_error(exc))
         if decision == "skip":
+            _unlink_quietly(part_path(target))  # a leftover of an earlier crash beside the complete file
             return _Outcome(file, "skipped")
         retries: list[DownloadRetry] = []
         for attempt in range(1, self._attempts + 1):
@@ -563,15 +568,18 @@ class AsyncTransfers:
                                 raise ApiError(str(error), status_code=status)
                             raise error
                         handle = resume.open(response)
+                        written = 0
                         with handle:
                             reporter.start(resume.total, unit="B", description=name)
                             reporter.advance(resume.offset)
-                            async for block in response.aiter_raw():
+                            async for block in response.aiter_bytes():
                                 handle.write(block)
+                                written += len(block)
                                 reporter.advance(len(block))
                         declared = _declared_length(response)
-                        if declared is not None and response.num_bytes_downloaded != declared:
-                            raise _Retryable(f"truncated body: {response.num_bytes_downloaded} of {declared} bytes")
+                        received = _received(response, written)
+                        if declared is not None and received != declared:
+                            raise _Retryable(f"truncated body: {received} of {declared} bytes")
                     os.replace(part, target)
                     resume.done()
                     return target
