@@ -53,6 +53,9 @@ async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            # The client went away mid-body: never act on (or store) a partial body.
+            raise DropConnection("the client disconnected before the request body was complete")
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             return b"".join(chunks)
@@ -154,8 +157,12 @@ class MockApp:
             tmp.write_bytes(body)
             os.replace(tmp, target)
             etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
+            if outcome == "stall":  # stored, but the answer comes late
+                await asyncio.sleep(self.state.faults.stall_seconds())
             await Response(b"", 200, headers={"ETag": f'"{etag}"', "X-Request-Id": request_id})(scope, receive, send)
             return
+        if outcome == "stall":
+            await asyncio.sleep(self.state.faults.stall_seconds())
         if method not in ("GET", "HEAD"):
             await _storage_error(405, "MethodNotAllowed", "method not allowed", request_id)(scope, receive, send)
             return
@@ -235,6 +242,8 @@ class MockApp:
             log.exception("request failed")
             response = _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
                                        request_id)
+        if outcome == "stall":  # the work is done; only the answer is late (a retry must not repeat it)
+            await asyncio.sleep(self.state.faults.stall_seconds())
         await response(scope, receive, send)
 
     async def _api_response(self, scope: Scope, receive: Receive, rel_path: str, request_id: str) -> Response:

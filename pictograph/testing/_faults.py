@@ -1,4 +1,5 @@
-"""Faults on demand: latency, 500/503 answers, 429 with ``Retry-After``, dropped connections, truncated files.
+"""Faults on demand: latency, 500/503 answers, 429 with ``Retry-After``, dropped connections, truncated files,
+stalls (the request is served, but its answer only leaves after 1–3 s, beyond a short client timeout).
 
 Every decision comes from one ``random.Random(seed)``, drawn in request order, so the same sequence of requests
 meets the same faults on every run.  ``script`` forces the outcome of the next requests one by one (for example
@@ -16,8 +17,8 @@ from collections import deque
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Outcome = Literal["ok", "500", "503", "429", "drop", "truncate"]
-_OUTCOMES: frozenset[str] = frozenset({"ok", "500", "503", "429", "drop", "truncate"})
+Outcome = Literal["ok", "500", "503", "429", "drop", "truncate", "stall"]
+_OUTCOMES: frozenset[str] = frozenset({"ok", "500", "503", "429", "drop", "truncate", "stall"})
 
 
 @dataclass
@@ -32,6 +33,9 @@ class FaultSettings:
     retry_after: str = "1"             # the Retry-After value sent with a 429
     drop_rate: float = 0.0             # API and file requests whose connection drops after the headers
     truncate_rate: float = 0.0         # file downloads cut short (Content-Length promises more)
+    stall_rate: float = 0.0            # API and file requests served, but answered only after a stall
+    stall_min_ms: float = 1000.0       # a stall lasts between these two (drawn from the seeded sequence)
+    stall_max_ms: float = 3000.0
     job_failure_rate: float = 0.0      # export builds and imports that end failed
     job_step_delay_ms: float = 0.0     # pause between job steps (to watch pending/processing, to cancel)
     script: list[str] = field(default_factory=list)
@@ -53,6 +57,7 @@ class Faults:
         self._rng = random.Random(0)
         self._script: deque[str] = deque()
         self._job_rng = random.Random(0)
+        self._injected: dict[str, int] = {}
         self.update(**(asdict(settings) if isinstance(settings, FaultSettings) else (settings or {})))
 
     @property
@@ -89,9 +94,16 @@ class Faults:
                 self._settings.script = list(script)
             return FaultSettings(**asdict(self._settings))
 
-    def reset(self) -> None:
-        """Back to no faults, with the random sequence restarted."""
+    @property
+    def injected(self) -> dict[str, int]:
+        """How many requests met each fault (``"500"``, ``"drop"``, ``"stall"``...) since start or reset."""
         with self._lock:
+            return dict(self._injected)
+
+    def reset(self) -> None:
+        """Back to no faults, with the random sequence restarted and the injected counts cleared."""
+        with self._lock:
+            self._injected = {}
             self._settings = FaultSettings()
             self._rng = random.Random(0)
             self._job_rng = random.Random(0)
@@ -99,6 +111,19 @@ class Faults:
 
     def decide(self, kind: Literal["api", "file"]) -> tuple[Outcome, float]:
         """The outcome of the next request and the latency (seconds) to add before it."""
+        outcome, latency = self._decide(kind)
+        if outcome != "ok":
+            with self._lock:
+                self._injected[outcome] = self._injected.get(outcome, 0) + 1
+        return outcome, latency
+
+    def stall_seconds(self) -> float:
+        """How long the next stall lasts: between ``stall_min_ms`` and ``stall_max_ms``."""
+        with self._lock:
+            low, high = self._settings.stall_min_ms, max(self._settings.stall_min_ms, self._settings.stall_max_ms)
+            return (low + (high - low) * self._rng.random()) / 1000.0
+
+    def _decide(self, kind: Literal["api", "file"]) -> tuple[Outcome, float]:
         with self._lock:
             s = self._settings
             latency = (s.api_latency_ms if kind == "api" else s.file_latency_ms) / 1000.0
@@ -106,7 +131,7 @@ class Faults:
                 outcome = self._script.popleft()
                 s.script = list(self._script)
                 return outcome, latency  # type: ignore[return-value]
-            if not (s.error_rate or s.rate_limit_rate or s.drop_rate or s.truncate_rate):
+            if not (s.error_rate or s.rate_limit_rate or s.drop_rate or s.truncate_rate or s.stall_rate):
                 return "ok", latency
             draw = self._rng.random()
             if kind == "api":
@@ -118,12 +143,18 @@ class Faults:
                 draw -= s.error_rate
                 if draw < s.drop_rate:
                     return "drop", latency
+                draw -= s.drop_rate
+                if draw < s.stall_rate:
+                    return "stall", latency
                 return "ok", latency
             if draw < s.drop_rate:
                 return "drop", latency
             draw -= s.drop_rate
             if draw < s.truncate_rate:
                 return "truncate", latency
+            draw -= s.truncate_rate
+            if draw < s.stall_rate:
+                return "stall", latency
             return "ok", latency
 
     def job_fails(self) -> bool:
