@@ -145,13 +145,31 @@ def to_annotations(items: Any, image_name: str | None = None, format: str | None
     return done + [Annotation.from_dict(d) for d in rest]
 
 
+def guess_format(path: Path) -> str | None:
+    """``None`` (let the format tools detect it), or ``"pictograph"`` for a one-image JSON file as
+    ``datasets.download`` writes it (``{"annotations": [...]}``), which detection does not recognise yet."""
+    from pictograph.errors import FormatError
+    from pictograph.formats import detect_format
+
+    try:
+        detect_format(path)
+    except FormatError:
+        if path.is_file() and path.suffix.lower() == ".json":
+            with open(path, "rb") as f:
+                head = f.read(64).lstrip()
+            if head.startswith(b"[") or head.replace(b" ", b"").startswith(b'{"annotations"'):
+                return "pictograph"
+        raise
+    return None
+
+
 def _from_file(path: Path, image_name: str | None, format: str | None) -> list[Annotation]:
     from pathlib import PurePosixPath
 
     from pictograph.errors import FormatError
     from pictograph.formats import read
 
-    records = list(read(path, format).images)
+    records = list(read(path, format or guess_format(path)).images)
     if not records:
         raise FormatError("no images in the annotation file", path=str(path))
     if len(records) == 1:

@@ -51,7 +51,9 @@ def annotations_from_file(path: Path, format: str | None, image_name: str) -> li
     from pictograph.errors import FormatError
     from pictograph.formats import read
 
-    dataset = read(path, format)
+    from pictograph.render import guess_format
+
+    dataset = read(path, format or guess_format(path))
     records = list(dataset.images)
     if not records:
         raise FormatError("no images in the annotation file", path=str(path))
