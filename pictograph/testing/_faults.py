@@ -32,6 +32,7 @@ class FaultSettings:
     rate_limit_rate: float = 0.0       # API requests answered 429
     retry_after: str = "1"             # the Retry-After value sent with a 429
     drop_rate: float = 0.0             # API and file requests whose connection drops after the headers
+    file_error_rate: float = 0.0       # file requests (signed storage URLs) answered 500 or 503 (half each)
     truncate_rate: float = 0.0         # file downloads cut short (Content-Length promises more)
     stall_rate: float = 0.0            # API and file requests served, but answered only after a stall
     stall_min_ms: float = 1000.0       # a stall lasts between these two (drawn from the seeded sequence)
@@ -131,7 +132,8 @@ class Faults:
                 outcome = self._script.popleft()
                 s.script = list(self._script)
                 return outcome, latency  # type: ignore[return-value]
-            if not (s.error_rate or s.rate_limit_rate or s.drop_rate or s.truncate_rate or s.stall_rate):
+            if not (s.error_rate or s.rate_limit_rate or s.drop_rate or s.truncate_rate or s.stall_rate
+                    or s.file_error_rate):
                 return "ok", latency
             draw = self._rng.random()
             if kind == "api":
@@ -147,6 +149,9 @@ class Faults:
                 if draw < s.stall_rate:
                     return "stall", latency
                 return "ok", latency
+            if draw < s.file_error_rate:
+                return ("500" if self._rng.random() < 0.5 else "503"), latency
+            draw -= s.file_error_rate
             if draw < s.drop_rate:
                 return "drop", latency
             draw -= s.drop_rate
