@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import tempfile
 import weakref
@@ -64,6 +65,19 @@ def _local_input(path: Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
     else:
         yield path
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while converting: the data holds no reference cycles, and the
+    collector's repeated scans of hundreds of thousands of fresh objects cost about a fifth of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _detect(local: Path, shown: Path) -> str:
@@ -179,7 +193,8 @@ def write(dataset: AnnotatedDataset, path: str | Path, format: str, *, overwrite
     """
     notes = dataset.notes if isinstance(dataset.notes, Notes) else Notes()
     dst = Path(path)
-    _write(dataset, dst, format, notes, overwrite, options)
+    with _gc_paused():
+        _write(dataset, dst, format, notes, overwrite, options)
     return ConversionReport.from_notes(notes, source="<dataset>", destination=str(dst),
                                        from_format="dataset", to_format=format)
 
@@ -201,7 +216,7 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
     get_format(to_format, for_writing=True)
     if from_format is not None:
         get_format(from_format)
-    with _local_input(source) as local:
+    with _local_input(source) as local, _gc_paused():
         name = from_format or _detect(local, source)
         notes = Notes()
         opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}

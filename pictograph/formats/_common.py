@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -83,3 +84,20 @@ def out_path(root: Path, rel: str) -> Path:
     target = root.joinpath(*PurePosixPath(rel).parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+class OutDir:
+    """Writes files below a staging folder, creating each sub-folder once (cheap for thousands of files)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self._made = {self.root}
+
+    def write(self, rel: str, data: str) -> None:
+        path = os.path.join(self.root, *rel.split("/"))
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(path, "wb") as f:
+            f.write(data.encode("utf-8"))

@@ -115,6 +115,7 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMS = frozenset({int, float})
+_BLANKS = frozenset({" ", "\t", "\n", "\r"})
 
 
 def _where(text: str, pos: int) -> str:
@@ -211,6 +212,14 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
         if raw is not None:
             g.append(raw)
         index += 1
+        c = text[pos:pos + 1]
+        if c == ",":
+            pos += 1
+            if text[pos:pos + 1] in _BLANKS:
+                pos = ws(text, pos).end()  # type: ignore[union-attr]
+            continue
+        if c == "]":
+            return pos + 1
         c, pos = _expect(text, pos, ",]", file)
         if c == "]":
             return pos
@@ -245,6 +254,10 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
         if type(seg) is not list:
             raise _err("segmentation must be a list of rings or an RLE object", file,
                        f"annotations[{index}].segmentation")
+        if len(seg) == 1:
+            ring = seg[0]
+            if type(ring) is list and len(ring) >= 6 and not len(ring) % 2 and set(map(type, ring)) <= _NUMS:
+                return (index, cid, "polygon", (tuple(ring),), aid, confidence, attributes)
         rings: list[tuple[float, ...]] = []
         for r, ring in enumerate(seg):
             if type(ring) is not list or not set(map(type, ring)) <= _NUMS:
@@ -493,7 +506,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
     doc = {"info": {"description": "written by pictograph.formats"}, "images": images_out,
            "annotations": anns_out, "categories": categories}
     with open(out_dir / SINGLE_FILE, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
+        f.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
 
 
 def _common_out(ann: Annotation, obj: dict[str, Any]) -> None:

@@ -206,6 +206,6 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
         doc: dict[str, Any] = {"version": VERSION, "flags": {}, "shapes": shapes, "imagePath": image_path, "imageData": None,
                "imageHeight": image.height, "imageWidth": image.width}
         with open(out_path(out_dir, rel), "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=2)
+            f.write(json.dumps(doc, ensure_ascii=False, indent=2))
         notes.images_written += 1
 

@@ -15,9 +15,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pictograph.errors import FormatError
-from pictograph.formats._common import label_stem, number, out_path
+from pictograph.formats._common import OutDir, label_stem, number
 from pictograph.formats._io import parse_xml, safe_relpath
-from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream, ring_bounds
+from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream
 from pictograph.formats._report import Notes
 
 NAME = "pascal_voc"
@@ -116,6 +116,8 @@ def _read_file(file: Path, notes: Notes) -> ImageRecord:
 def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any) -> None:
     written = notes.written_counts
     seen: set[str] = set()
+    out = OutDir(out_dir)
+    names: dict[str, str] = {}
     for image in dataset.images:
         fname = image.filename
         rel = f"Annotations/{label_stem(safe_relpath(fname, location='image file name'))}.xml"
@@ -125,37 +127,51 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
         seen.add(rel)
         objects: list[str] = []
         tally: dict[tuple[Any, str, str], int] = {}
+        image_written: dict[str, int] = {}
         for k, ann in enumerate(image.annotations):
             t = ann.type
-            loc = f"annotation {k}"
-            if t in ("polyline", "keypoint"):
-                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, loc, t)
+            if t == "polyline" or t == "keypoint":
+                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
                 continue
             if t == "polygon":
-                x, y, w, h = ring_bounds(ann.paths[0])
+                r = ann.paths[0]
+                xs = r[0::2]
+                ys = r[1::2]
+                x, y = min(xs), min(ys)
+                x2, y2 = max(xs), max(ys)
                 key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
                 tally[key] = tally.get(key, 0) + 1
             else:
                 assert ann.box is not None
                 x, y, w, h = ann.box
+                x2, y2 = x + w, y + h
                 if ann.oriented is not None:
-                    notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname, loc, t)
-            xmin, ymin, xmax, ymax = round(x) + 1, round(y) + 1, round(x + w), round(y + h)
+                    notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                                f"annotation {k}", t)
+            xmin, ymin, xmax, ymax = round(x) + 1, round(y) + 1, round(x2), round(y2)
             if xmax < xmin or ymax < ymin:
-                notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname, loc, t)
+                notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
+                           f"annotation {k}", t)
                 continue
-            if (xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1) != (x, y, w, h):
+            if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
                 key = ("normalized", "box rounded to whole pixels (VOC integer pixels)", t)
                 tally[key] = tally.get(key, 0) + 1
-            a = ann.attribute_dict()
+            name = names.get(ann.name)
+            if name is None:
+                name = names[ann.name] = escape(ann.name)
+            attributes = ann.attributes
+            if attributes and isinstance(attributes, dict):
+                flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
+                         f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
+            else:
+                flags = "<truncated>0</truncated><difficult>0</difficult>"
             objects.append(
-                f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
-                f"<truncated>{int(bool(a.get('truncated')))}</truncated>"
-                f"<difficult>{int(bool(a.get('difficult')))}</difficult>"
+                f"<object><name>{name}</name><pose>Unspecified</pose>{flags}"
                 f"<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax><ymax>{ymax}</ymax>"
                 "</bndbox></object>"
             )
-            written[t] += 1
+            image_written[t] = image_written.get(t, 0) + 1
+        written.update(image_written)
         if tally:
             notes.tally("write", fname, tally)
         size = ""
@@ -164,11 +180,9 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                     "<depth>3</depth></size>")
         else:
             notes.lossy("write", "image size unknown: <size> left out", fname)
-        doc = (f'<?xml version="1.0" encoding="utf-8"?>\n<annotation><folder></folder>'
-               f"<filename>{escape(fname)}</filename><path></path><source><database>Unknown</database></source>"
-               f"{size}<segmented>0</segmented>{''.join(objects)}</annotation>\n")
-        with open(out_path(out_dir, rel), "w", encoding="utf-8") as f:
-            f.write(doc)
+        out.write(rel, f'<?xml version="1.0" encoding="utf-8"?>\n<annotation><folder></folder>'
+                       f"<filename>{escape(fname)}</filename><path></path><source><database>Unknown</database>"
+                       f"</source>{size}<segmented>0</segmented>{''.join(objects)}</annotation>\n")
         notes.images_written += 1
 
 

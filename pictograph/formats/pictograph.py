@@ -182,10 +182,10 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, layout: str
             entry["annotations"] = anns
         else:
             with open(out_path(out_dir, safe + ".json"), "w", encoding="utf-8") as f:
-                json.dump(anns, f, ensure_ascii=False)
+                f.write(json.dumps(anns, ensure_ascii=False))
         entries.append(entry)
         notes.images_written += 1
     doc = {"format": "pictograph", "version": 1, "classes": [_class_json(c) for c in names.values()],
            "images": entries}
     with open(out_dir / MANIFEST, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, indent=1)
+        f.write(json.dumps(doc, ensure_ascii=False, indent=1))

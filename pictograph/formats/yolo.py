@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from pictograph.errors import FormatError
-from pictograph.formats._common import ClassOrder, label_stem, out_path
+from pictograph.formats._common import ClassOrder, OutDir, label_stem
 from pictograph.formats._io import IMAGE_SUFFIXES, image_size_from_file, load_json, safe_relpath
 from pictograph.formats._model import (
     AnnotatedDataset,
@@ -28,7 +28,6 @@ from pictograph.formats._model import (
     ImageRecord,
     ImageStream,
     obb_corners,
-    ring_bounds,
 )
 from pictograph.formats._report import Notes
 
@@ -208,6 +207,9 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
     subsets: list[str] = []
     written = notes.written_counts
     seen_labels: set[str] = set()
+    class_index: dict[str, int] = {}
+    detect = task == "detect"
+    out = OutDir(out_dir)
     for image in dataset.images:
         fname = image.filename
         stem = label_stem(safe_relpath(fname, location="image file name"))
@@ -224,34 +226,46 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
         lines: list[str] = []
         tally: dict[tuple[Any, str, str], int] = {}
         clipped = 0
+        image_written: dict[str, int] = {}
         for k, ann in enumerate(image.annotations):
             t = ann.type
-            if t in ("polyline", "keypoint"):
+            if t == "polyline" or t == "keypoint":
                 notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
                 continue
-            c = order.index(ann.name)
-            if task == "detect":
+            c = class_index.get(ann.name)
+            if c is None:
+                c = class_index[ann.name] = order.index(ann.name)
+            if detect:
                 if t == "polygon":
-                    x, y, bw, bh = ring_bounds(ann.paths[0])
+                    r = ann.paths[0]
+                    xs = r[0::2]
+                    ys = r[1::2]
+                    x0 = min(xs) / W
+                    x1 = max(xs) / W
+                    y0 = min(ys) / H
+                    y1 = max(ys) / H
                     key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
                     tally[key] = tally.get(key, 0) + 1
                 else:
-                    assert ann.box is not None
-                    x, y, bw, bh = ann.box
+                    box = ann.box
+                    assert box is not None
+                    x, y, bw, bh = box
+                    x0 = x / W
+                    y0 = y / H
+                    x1 = (x + bw) / W
+                    y1 = (y + bh) / H
                     if ann.oriented is not None:
                         notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
                                     f"annotation {k}", t)
-                x0, a = _clip(x / W)
-                y0, b = _clip(y / H)
-                x1, cc = _clip((x + bw) / W)
-                y1, d = _clip((y + bh) / H)
-                if a or b or cc or d:
+                if x0 < 0.0 or y0 < 0.0 or x1 > 1.0 or y1 > 1.0:
                     clipped += 1
+                    x0, x1 = min(max(x0, 0.0), 1.0), min(max(x1, 0.0), 1.0)
+                    y0, y1 = min(max(y0, 0.0), 1.0), min(max(y1, 0.0), 1.0)
                 if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
                     notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
                                f"annotation {k}", t)
                     continue
-                lines.append(f"{c} {(x0 + x1) / 2:.6f} {(y0 + y1) / 2:.6f} {x1 - x0:.6f} {y1 - y0:.6f}")
+                lines.append(f"{c} {(x0 + x1) / 2:.6f} {(y0 + y1) / 2:.6f} {x1 - x0:.6f} {y1 - y0:.6f}\n")
             else:
                 if t == "polygon":
                     flat = ann.paths[0]
@@ -271,15 +285,14 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
                     hit |= ch
                     vals.append(f"{cv:.6f}")
                 clipped += hit
-                lines.append(f"{c} " + " ".join(vals))
-            written[t] += 1
+                lines.append(f"{c} " + " ".join(vals) + "\n")
+            image_written[t] = image_written.get(t, 0) + 1
+        written.update(image_written)
         if tally:
             notes.tally("write", fname, tally)
         if clipped:
             notes.lossy("write", f"{clipped} annotation(s) clipped to the image (YOLO needs 0..1)", fname)
-        with open(out_path(out_dir, label_rel), "w", encoding="utf-8") as f:
-            if lines:
-                f.write("\n".join(lines) + "\n")
+        out.write(label_rel, "".join(lines))
         entries.append({"file_name": fname, "width": W, "height": H, "label": label_rel, "subset": image.subset})
         notes.images_written += 1
     names = order.names
@@ -296,4 +309,4 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
     (out_dir / "data.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")
     with open(out_dir / SIDECAR, "w", encoding="utf-8") as f:
-        json.dump({"images": entries}, f, ensure_ascii=False)
+        f.write(json.dumps({"images": entries}, ensure_ascii=False))
