@@ -92,7 +92,7 @@ def test_expired_urls_are_refreshed_once(server: MockServer, reference: dict[str
                 server.clock.advance(3601)
             return response
 
-        client._transport.send = send_then_expire  # type: ignore[method-assign]
+        client._transport.send = send_then_expire
         try:
             report = transfers.download(DATASET, tmp_path, mode="images_only")
         finally:
