@@ -31,6 +31,7 @@ from pictograph.formats._model import (
     ring_bounds,
 )
 from pictograph.formats._report import Notes
+from pictograph.formats._rle import decode_counts, mask_to_polygons, polygon_to_counts
 
 NAME = "coco"
 CAN_WRITE = True
@@ -248,9 +249,8 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
     seg = get("segmentation")
     if seg:
         if type(seg) is dict:
-            notes.skip("read", "RLE mask segmentation is not traced into polygons", str(file),
-                       f"annotations[{index}].segmentation", "rle")
-            return None
+            return (index, cid, "rle", _rle_of(seg, file, f"annotations[{index}].segmentation"), aid,
+                    confidence, attributes)
         if type(seg) is not list:
             raise _err("segmentation must be a list of rings or an RLE object", file,
                        f"annotations[{index}].segmentation")
@@ -284,6 +284,25 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
         notes.skip("read", "box with w <= 0 or h <= 0", str(file), f"annotations[{index}].bbox", "bbox")
         return None
     return (index, cid, "bbox", (bbox[0], bbox[1], bbox[2], bbox[3]), aid, confidence, attributes)
+
+
+def _rle_of(seg: dict[str, Any], file: Path, loc: str) -> tuple[list[int], int, int]:
+    size = seg.get("size")
+    if not (isinstance(size, list) and len(size) == 2 and all(type(v) is int and v >= 0 for v in size)):
+        raise _err(f"RLE size must be [height, width], got {size!r}", file, f"{loc}.size")
+    h, w = size
+    counts = seg.get("counts")
+    if isinstance(counts, str):
+        try:
+            counts = decode_counts(counts)
+        except ValueError as exc:
+            raise _err(f"malformed compressed RLE counts ({exc})", file, f"{loc}.counts") from None
+    if not (isinstance(counts, list) and all(type(v) is int and v >= 0 for v in counts)):
+        raise _err("RLE counts must be a list of non-negative integers or a compressed string", file,
+                   f"{loc}.counts")
+    if sum(counts) != h * w:
+        raise _err(f"RLE counts cover {sum(counts)} pixels, the mask has {h * w}", file, f"{loc}.counts")
+    return counts, h, w
 
 
 def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids: list[tuple[Any, int]],
@@ -391,6 +410,22 @@ def _build(raws: Iterable[_Raw], cats: dict[Any, dict[str, Any]], file: Path, no
             for k, ring in enumerate(geo):
                 append(Annotation(name, "polygon", paths=(ring,), id=None if ident is None else f"{ident}-{k}",
                                   confidence=confidence, attributes=base))
+        elif kind == "rle":
+            counts, h, w = geo
+            groups = mask_to_polygons(counts, h, w)
+            loc = f"annotations[{index}].segmentation"
+            if not groups:
+                notes.skip("read", "empty RLE mask", str(file), loc, "rle")
+                continue
+            notes.add("read", "normalized", f"RLE mask traced into {len(groups)} pixel-boundary polygon(s)",
+                      str(file), loc, "polygon")
+            base = dict(attributes) if isinstance(attributes, dict) else {}
+            if len(groups) > 1:
+                base["coco_id"] = aid
+            for k, grp in enumerate(groups):
+                append(Annotation(name, "polygon", paths=tuple(grp),
+                                  id=ident if len(groups) == 1 or ident is None else f"{ident}-{k}",
+                                  confidence=confidence, attributes=base or attributes))
         else:
             kps, other = geo
             loc = f"annotations[{index}]"
@@ -447,7 +482,13 @@ def _template_for(joints: Iterable[str], templates: list[tuple[int, ClassInfo]])
     return None
 
 
-def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any) -> None:
+def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, coco_holes: str = "drop",
+          **options: Any) -> None:
+    """``coco_holes="drop"`` (default) writes a holed polygon's outline and reports each dropped hole;
+    ``coco_holes="rle"`` writes it as an uncompressed RLE mask that keeps the holes (C3)."""
+    if coco_holes not in ("drop", "rle"):
+        raise FormatError(f"coco_holes must be 'drop' or 'rle', got {coco_holes!r}")
+    rle_holes = coco_holes == "rle"
     order = ClassOrder(dataset.classes)
     images_out: list[dict[str, Any]] = []
     anns_out: list[dict[str, Any]] = []
@@ -479,12 +520,19 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 obj["segmentation"] = []
             else:
                 outer = ann.paths[0]
-                if len(ann.paths) > 1:
-                    notes.lossy("write", f"{len(ann.paths) - 1} polygon hole(s) dropped (COCO polygons have "
-                                "no holes)", fname, f"annotation {k}", t)
                 obj["bbox"] = list(ring_bounds(outer))
                 obj["area"] = ring_area(outer) - sum(ring_area(r) for r in ann.paths[1:])
                 obj["segmentation"] = [list(outer)]
+                if len(ann.paths) > 1:
+                    if rle_holes and type(image.width) is int and type(image.height) is int:
+                        obj["segmentation"] = {"counts": polygon_to_counts(ann.paths, image.height, image.width),
+                                               "size": [image.height, image.width]}
+                        notes.add("write", "normalized", "polygon with holes written as a pixel mask (RLE)",
+                                  fname, f"annotation {k}", t)
+                    else:
+                        why = "" if not rle_holes else "; RLE needs integer image sizes"
+                        notes.lossy("write", f"{len(ann.paths) - 1} polygon hole(s) dropped (COCO polygons have "
+                                    f"no holes{why})", fname, f"annotation {k}", t)
             obj["iscrowd"] = 0
             _common_out(ann, obj)
             anns_out.append(obj)

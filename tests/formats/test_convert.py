@@ -43,11 +43,11 @@ def test_coco_zip_export_converts_to_yolo_with_a_report(tmp_path: Path, golden: 
                {"annotations.json": (golden / "coco" / "annotations.json").read_text(encoding="utf-8")})
     report = convert(src, tmp_path / "yolo", to_format="yolo")
     assert report.from_format == "coco"
-    assert report.read_counts == {"bbox": 2, "polygon": 2, "keypoint": 2}
-    assert report.written_counts == {"bbox": 2, "polygon": 2}
+    assert report.read_counts == {"bbox": 2, "polygon": 4, "keypoint": 2}
+    assert report.written_counts == {"bbox": 2, "polygon": 4}
     assert report.count("skipped", "keypoint", stage="write") == 2
     assert report.count("skipped", "keypoint", stage="read") == 1  # v = 0
-    assert report.count("lossy", "polygon") == 2
+    assert report.count("lossy", "polygon", stage="write") == 4
     assert (tmp_path / "yolo" / "labels" / "JPEGImages" / "straße_001.txt").is_file()
     assert (tmp_path / "yolo" / "labels" / "empty.txt").read_text() == ""
     data = (tmp_path / "yolo" / "data.yaml").read_text(encoding="utf-8")

@@ -39,7 +39,11 @@ def test_coco_golden_boxes_parts_keypoints_and_empty_image(golden: Path) -> None
     assert list(images) == ["JPEGImages/straße_001.jpg", "empty.jpg", "pose.jpg"]
     street = images["JPEGImages/straße_001.jpg"]
     assert (street.width, street.height) == (640, 480)
-    car, part0, part1, scored = street.annotations
+    car, part0, part1, crowd, compressed, scored = street.annotations
+    square = {(0, 0), (2, 0), (2, 2), (0, 2)}
+    for rle in (crowd, compressed):
+        assert rle.type == "polygon" and len(rle.paths) == 1
+        assert set(zip(rle.paths[0][0::2], rle.paths[0][1::2], strict=True)) == square
     assert car == Annotation("car", "bbox", box=(100.5, 200, 50, 80.25), id="10",
                              attributes={"occluded": False, "color": "red"})
     assert part0.paths == ((0, 0, 40, 0, 40, 30, 0, 30),) and part0.attributes == {"coco_id": 11}
@@ -53,7 +57,7 @@ def test_coco_golden_boxes_parts_keypoints_and_empty_image(golden: Path) -> None
     assert ds.classes[2].keypoints == ("nose", "left_eye", "right_eye")
     assert ds.classes[2].skeleton == ((0, 1), (0, 2))
     reasons = [i.reason for i in ds.notes.issues]
-    assert "RLE mask segmentation is not traced into polygons" in reasons
+    assert reasons.count("RLE mask traced into 1 pixel-boundary polygon(s)") == 2
     assert "keypoint not labelled (v=0)" in reasons
     assert "multi-part segmentation split into 2 polygons" in reasons
 
