@@ -50,7 +50,6 @@ def annotations_from_file(path: Path, format: str | None, image_name: str) -> li
     file name (with or without folders)."""
     from pictograph.errors import FormatError
     from pictograph.formats import read
-
     from pictograph.render import guess_format
 
     dataset = read(path, format or guess_format(path))
