@@ -221,6 +221,9 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
     def text(r: Any) -> str:
         lines = [f"{r.images_downloaded} images and {r.annotations_downloaded} annotation files in "
                  f"{r.output_dir}"]
+        skipped = getattr(r, "images_skipped", 0) + getattr(r, "annotations_skipped", 0)
+        if skipped:
+            lines[0] += f" ({skipped} files already complete, skipped)"
         lines.extend(f"failed {f.kind} {f.filename}: {f.error}" for f in failures[:20])
         if len(failures) > 20:
             lines.append(f"... and {len(failures) - 20} more failures (see --json)")
