@@ -191,10 +191,15 @@ def write(dataset: AnnotatedDataset, path: str | Path, format: str, *, overwrite
         write(AnnotatedDataset([ImageRecord("a.jpg", 4, 3, (Annotation.bbox("car", 0, 0, 2, 2),))]),
               "out", "yolo")
     """
-    notes = dataset.notes if isinstance(dataset.notes, Notes) else Notes()
+    notes = Notes()
+    reader_notes = dataset.notes if isinstance(dataset.notes, Notes) else None
+    start = len(reader_notes.issues) if reader_notes is not None else 0
     dst = Path(path)
     with _gc_paused():
         _write(dataset, dst, format, notes, overwrite, options)
+    if reader_notes is not None and reader_notes is not notes:
+        # What a lazy reader noted while this write iterated it belongs to this report too.
+        notes.issues[:0] = reader_notes.issues[start:]
     return ConversionReport.from_notes(notes, source="<dataset>", destination=str(dst),
                                        from_format="dataset", to_format=format)
 

@@ -194,3 +194,36 @@ def test_cli_error_is_one_line_and_non_zero(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "bad.json" in lines[0]
+
+
+def test_writing_the_same_dataset_twice_gives_two_independent_reports(tmp_path: Path, golden: Path) -> None:
+    ds = read(golden / "labelme", "labelme")
+    first = write(ds, tmp_path / "a", "pascal_voc")
+    second = write(ds, tmp_path / "b", "pascal_voc")
+    assert first.issues == second.issues
+    assert first.written_counts == second.written_counts == {"bbox": 1, "polygon": 1}
+    assert first.count("skipped", "circle", stage="read") == 1
+
+
+def test_coco_keypoints_round_trip_with_their_pose_class(tmp_path: Path, golden: Path) -> None:
+    convert(golden / "coco", tmp_path / "c.json", to_format="coco")
+    doc = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    person = next(c for c in doc["categories"] if c["name"] == "person")
+    assert person["keypoints"] == ["nose", "left_eye", "right_eye"]
+    assert person["skeleton"] == [[1, 2], [1, 3]]
+    [pose] = [a for a in doc["annotations"] if "keypoints" in a]
+    assert pose["keypoints"] == [20, 15, 2, 0, 0, 0, 30, 25, 1]
+    assert pose["num_keypoints"] == 2 and pose["bbox"] == [20, 15, 10, 10]
+    images = {im.filename: im for im in read(tmp_path / "c.json", "coco").images}
+    assert [(a.name, a.point, a.attributes) for a in images["pose.jpg"].annotations] == [
+        ("nose", (20, 15), []), ("right_eye", (30, 25), {"occluded": True})]
+
+
+def test_keypoints_without_a_pose_class_are_kept_one_object_each(tmp_path: Path) -> None:
+    ds = AnnotatedDataset([ImageRecord("a.jpg", 10, 10, (Annotation.keypoint("nose", 1, 2, instance_id=1),
+                                                         Annotation.keypoint("tail", 3, 4, instance_id=1)))])
+    report = write(ds, tmp_path / "k.json", "coco")
+    assert [i.reason for i in report.lossy] == [
+        "no pose class lists these joints: each keypoint written as its own one-joint object (grouping lost)"]
+    [image] = list(read(tmp_path / "k.json", "coco").images)
+    assert [(a.name, a.point) for a in image.annotations] == [("nose", (1, 2)), ("tail", (3, 4))]
