@@ -141,6 +141,9 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
             else:
                 flat = _points(el.get("points"), fname, eloc)
                 instance += 1
+                if len(flat) > 2:
+                    notes.add("read", "normalized", f"<points> with {len(flat) // 2} points read as keypoints "
+                              "sharing one instance_id", fname, eloc, "keypoint")
                 for k in range(0, len(flat), 2):
                     anns.append(Annotation(label, "keypoint", point=(flat[k], flat[k + 1]), instance_id=instance,
                                            id=f"{ident}-{k // 2}" if len(flat) > 2 else ident,

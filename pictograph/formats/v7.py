@@ -187,6 +187,9 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
             notes.skip("read", "video annotation (frames) skipped", fname, loc, "video")
             continue
         attributes = _sub_attributes(a)
+        if a.get("properties"):
+            notes.lossy("read", "V7 properties are not kept (no agreed Pictograph form yet)", fname,
+                        f"{loc}/properties")
         ident = str(a.get("id") or i + 1)
         kind = next((k for k in _GEOMETRY if k in a), None)
         if kind is None:

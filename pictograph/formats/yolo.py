@@ -36,6 +36,7 @@ CAN_WRITE = True
 SINGLE_FILE = None
 SIDECAR = "image_sizes.json"
 _NAME_FILES = ("classes.txt", "obj.names")
+_SPLITS = frozenset({"train", "val", "valid", "test"})
 
 
 def detect(path: Path) -> int:
@@ -136,6 +137,9 @@ def _read_label(label: Path, root: Path, names: list[str], sidecar: dict[str, di
         filename = safe_relpath(str(entry.get("file_name", "")), path=str(root / SIDECAR), location=rel)
         w, h, subset = entry.get("width"), entry.get("height"), entry.get("subset")
     else:
+        parts = rel.split("/")
+        if len(parts) > 2 and parts[0] == "labels" and parts[1] in _SPLITS:
+            subset = parts[1]
         img = _find_image(label, root)
         if img is not None:
             filename = img.relative_to(root).as_posix()
