@@ -20,8 +20,10 @@ import pytest
 
 from pictograph import Client
 from pictograph.errors import PictographError
+from pictograph.reports import DownloadReport
 from pictograph.testing import MockServer
-from tests.stress._support import (
+
+from ._support import (
     dataset_id,
     image_rows,
     scalar,
@@ -30,7 +32,7 @@ from tests.stress._support import (
     tree_digests,
     write_images,
 )
-from tests.stress.conftest import Figures, RequestRecorder, ShortSleep
+from .conftest import Figures, RequestRecorder, ShortSleep
 
 T = TypeVar("T")
 
@@ -143,7 +145,7 @@ def run_faults(server: MockServer, client: Client, recorder: RequestRecorder, wo
     uploaded = {("/batch", img.filename) for img in report.succeeded}
     for name in sorted(singles):
         t.attempted += 1
-        image, error, retried = attempt(recorder, lambda n=name: client.images.upload(  # type: ignore[misc]
+        _image, error, retried = attempt(recorder, lambda n=name: client.images.upload(  # type: ignore[misc]
             ds, work / "single" / n, folder_path="/single"))
         t.retried += retried
         if error is not None:
@@ -216,7 +218,7 @@ def run_faults(server: MockServer, client: Client, recorder: RequestRecorder, wo
 
     # ---------------------------------------------------------------- downloads: the new dataset and a demo one
     t = tallies["downloads"]
-    reports = {}
+    reports: dict[str, DownloadReport] = {}
     for name in (ds, "road-scenes"):
         reports[name] = client.datasets.download(name, work / "dl" / name, max_workers=6)
 
@@ -249,10 +251,11 @@ def run_faults(server: MockServer, client: Client, recorder: RequestRecorder, wo
         count = scalar(server, "SELECT count(*) FROM exports WHERE dataset_id = ? AND name = ?", dsid,
                        f"faults-export-{i}")
         t.duplicates += max(0, count - 1)
-    for name, path in export_files.items():
-        row = server.state.storage.one("SELECT id FROM exports WHERE dataset_id = ? AND name = ?", dsid, name)
+    for export_name, zip_path in export_files.items():
+        row = server.state.storage.one("SELECT id FROM exports WHERE dataset_id = ? AND name = ?", dsid,
+                                       export_name)
         assert row is not None
-        same = path.read_bytes() == server.state.storage.export_path(row["id"]).read_bytes()
+        same = zip_path.read_bytes() == server.state.storage.export_path(row["id"]).read_bytes()
         t.identical += same
         t.different += not same
     # Imports: one job per call that was made, the imported dataset complete.
@@ -264,21 +267,21 @@ def run_faults(server: MockServer, client: Client, recorder: RequestRecorder, wo
         t.lost = 6 - t.identical
     # Downloads: compare with a fault-free download made now.
     t = tallies["downloads"]
-    for name, report in reports.items():
+    for name, dl_report in reports.items():
         reference = client.datasets.download(name, work / "ref" / name)
         assert reference.ok, reference.failures
         want = tree_digests(work / "ref" / name)
         got = tree_digests(work / "dl" / name)
         t.attempted += len(want)
         t.succeeded += len(got)
-        t.retried += len({r.filename + r.kind for r in report.retries})
-        for failure in report.failures:
-            t.failure(failure.error)
+        t.retried += len({r.filename + r.kind for r in dl_report.retries})
+        for dl_failure in dl_report.failures:
+            t.failure(dl_failure.error)
         assert stray_parts(work / "dl" / name) == []
         assert set(got) <= set(want)
         t.identical += sum(1 for k, v in got.items() if want[k] == v)
         t.different += sum(1 for k, v in got.items() if want[k] != v)
-        assert len(got) + len(report.failures) == len(want), (name, len(got), report.failures)
+        assert len(got) + len(dl_report.failures) == len(want), (name, len(got), dl_report.failures)
     return tallies, injected
 
 
