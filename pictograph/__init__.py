@@ -185,11 +185,13 @@ if TYPE_CHECKING:
     from pictograph.models import (
         ValidationResult as ValidationResult,
     )
+    from pictograph.render import render as render
 
 # Public name -> module that defines it. Extend this table when a public name is added.
 _EXPORTS: dict[str, str] = {
     "Client": "pictograph._sync._client",
     "AsyncClient": "pictograph._async._client",
+    "render": "pictograph.render",
     "OffsetPager": "pictograph._sync._paging",
     "AsyncOffsetPager": "pictograph._async._paging",
     **dict.fromkeys(
