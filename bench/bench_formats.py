@@ -154,7 +154,7 @@ def main() -> int:
                             "runs_s": walls, "peak_rss_mib": max(rss) / 1024, "boxes_written": boxes})
 
     print()
-    print(f"{'conversion':<16}{'tool':<12}{'median s':>10}{'peak RSS MiB':>14}{'boxes':>9}"
+    print(f"{'conversion':<18}{'tool':<12}{'median s':>10}{'peak RSS MiB':>14}{'boxes':>9}"
           f"{'time vs ours':>14}{'RSS vs ours':>13}")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)
@@ -162,7 +162,7 @@ def main() -> int:
             t_ratio = r["median_s"] / ours["median_s"] if ours else float("nan")
             m_ratio = r["peak_rss_mib"] / ours["peak_rss_mib"] if ours else float("nan")
             r["time_ratio_vs_ours"], r["rss_ratio_vs_ours"] = t_ratio, m_ratio
-            print(f"coco->{target:<10}{r['tool']:<12}{r['median_s']:>10.2f}{r['peak_rss_mib']:>14.0f}"
+            print(f"{'coco->' + target:<18}{r['tool']:<12}{r['median_s']:>10.2f}{r['peak_rss_mib']:>14.0f}"
                   f"{r['boxes_written']:>9}{t_ratio:>13.2f}x{m_ratio:>12.2f}x")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)
