@@ -21,6 +21,7 @@ from pictograph._version import __version__
 if TYPE_CHECKING:
     from pictograph._async._client import AsyncClient as AsyncClient
     from pictograph._async._paging import AsyncOffsetPager as AsyncOffsetPager
+    from pictograph._progress import ProgressReporter as ProgressReporter
     from pictograph._sync._client import Client as Client
     from pictograph._sync._paging import OffsetPager as OffsetPager
     from pictograph.annotations import (
@@ -186,12 +187,19 @@ if TYPE_CHECKING:
         ValidationResult as ValidationResult,
     )
     from pictograph.render import render as render
+    from pictograph.reports import BulkUploadReport as BulkUploadReport
+    from pictograph.reports import DownloadFailure as DownloadFailure
+    from pictograph.reports import DownloadReport as DownloadReport
+    from pictograph.reports import DownloadRetry as DownloadRetry
+    from pictograph.reports import UploadFailure as UploadFailure
 
 # Public name -> module that defines it. Extend this table when a public name is added.
 _EXPORTS: dict[str, str] = {
     "Client": "pictograph._sync._client",
     "AsyncClient": "pictograph._async._client",
     "render": "pictograph.render",
+    "ProgressReporter": "pictograph._progress",
+    **dict.fromkeys(("BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "UploadFailure"), "pictograph.reports"),
     "OffsetPager": "pictograph._sync._paging",
     "AsyncOffsetPager": "pictograph._async._paging",
     **dict.fromkeys(

@@ -13,6 +13,7 @@ from pictograph._async._connectors import AsyncConnectors
 from pictograph._async._datasets import AsyncDatasets
 from pictograph._async._exports import AsyncExports
 from pictograph._async._images import AsyncImages
+from pictograph._async._transfer import close_transfers, set_storage_transport
 from pictograph._async._transport import AsyncTransport, Sleep
 from pictograph._config import Config, resolve_config
 
@@ -24,8 +25,9 @@ class AsyncClient:
     ``PICTOGRAPH_TIMEOUT``, ``PICTOGRAPH_MAX_RETRIES``), then the defaults. A missing key raises
     ``ConfigurationError`` before any request.
 
-    ``http_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the network, the sleep
-    function (retry backoff and polling), the jitter source and the monotonic clock.
+    ``http_transport``, ``storage_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the
+    network (API and signed-URL storage), the sleep function (retry backoff and polling), the jitter source and
+    the monotonic clock.
 
     Example::
 
@@ -44,6 +46,7 @@ class AsyncClient:
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
         clock: Callable[[], float] | None = None,
+        storage_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._config: Config = resolve_config(api_key, base_url, timeout, max_retries)
         self._transport = AsyncTransport(
@@ -57,6 +60,8 @@ class AsyncClient:
         self.connectors = AsyncConnectors(self)
         self.organizations = AsyncOrganizations(self)
         self.credits = AsyncCredits(self)
+        if storage_transport is not None:
+            set_storage_transport(self, storage_transport)
 
     @property
     def base_url(self) -> str:
@@ -79,7 +84,10 @@ class AsyncClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._transport.aclose()
+        try:
+            await close_transfers(self)
+        finally:
+            await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self

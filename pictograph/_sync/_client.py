@@ -14,6 +14,7 @@ from pictograph._sync._connectors import Connectors
 from pictograph._sync._datasets import Datasets
 from pictograph._sync._exports import Exports
 from pictograph._sync._images import Images
+from pictograph._sync._transfer import close_transfers, set_storage_transport
 from pictograph._sync._transport import Transport, Sleep
 from pictograph._config import Config, resolve_config
 
@@ -25,8 +26,9 @@ class Client:
     ``PICTOGRAPH_TIMEOUT``, ``PICTOGRAPH_MAX_RETRIES``), then the defaults. A missing key raises
     ``ConfigurationError`` before any request.
 
-    ``http_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the network, the sleep
-    function (retry backoff and polling), the jitter source and the monotonic clock.
+    ``http_transport``, ``storage_transport``, ``sleep``, ``rng`` and ``clock`` are for tests: they replace the
+    network (API and signed-URL storage), the sleep function (retry backoff and polling), the jitter source and
+    the monotonic clock.
 
     Example::
 
@@ -45,6 +47,7 @@ class Client:
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
         clock: Callable[[], float] | None = None,
+        storage_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._config: Config = resolve_config(api_key, base_url, timeout, max_retries)
         self._transport = Transport(
@@ -58,6 +61,8 @@ class Client:
         self.connectors = Connectors(self)
         self.organizations = Organizations(self)
         self.credits = Credits(self)
+        if storage_transport is not None:
+            set_storage_transport(self, storage_transport)
 
     @property
     def base_url(self) -> str:
@@ -80,7 +85,10 @@ class Client:
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._transport.close()
+        try:
+            close_transfers(self)
+        finally:
+            self._transport.close()
 
     def __enter__(self) -> Client:
         return self

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,7 +45,7 @@ def render_command(image: str | None, annotations: Path | None, output: Path, da
     A dataset image:  pictograph render --dataset road-scenes train/images/scene_000.jpg -o scene.png
     Contact sheet:    pictograph render --dataset road-scenes --sheet 16 -o sheet.png
     """
-    from pictograph import render as previews
+    previews: Any = importlib.import_module("pictograph.render")
 
     if sheet is not None:
         if dataset is None or image is not None:
