@@ -80,7 +80,50 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _export_parts(local: Path) -> list[tuple[str | None, Path]] | None:
+    """The layout of the server's export ZIPs: ``annotations/`` (next to ``images/``) at the top, or one
+    ``<split>/annotations/`` per split.  ``None`` for any other layout."""
+    if not local.is_dir():
+        return None
+    entries = [e for e in local.iterdir() if not e.name.startswith(".")]
+    if (local / "annotations").is_dir() and all(e.name in ("annotations", "images") and e.is_dir()
+                                                for e in entries):
+        return [(None, local / "annotations")]
+    splits = [e for e in entries if e.is_dir() and (e / "annotations").is_dir()]
+    if splits and len(splits) == len(entries):
+        return [(e.name, e / "annotations") for e in sorted(splits)]
+    return None
+
+
+def _read_local(local: Path, shown: Path, format: str | None, notes: Notes,
+                options: dict[str, Any]) -> tuple[str, AnnotatedDataset]:
+    """Read a file or folder; a server export with one folder per split is read split by split."""
+    parts = _export_parts(local)
+    if parts is None:
+        name = format or _detect(local, shown)
+        return name, get_format(name).read(local, notes, **options)
+    name = format or _detect(parts[0][1], shown)
+    module = get_format(name)
+    datasets = [(split, module.read(folder, notes, **options)) for split, folder in parts]
+    if len(datasets) == 1 and datasets[0][0] is None:
+        return name, datasets[0][1]
+    classes: list[ClassInfo] = []
+    for _, ds in datasets:
+        known = {c.name for c in classes}
+        classes.extend(c for c in ds.classes if c.name not in known)
+
+    def images() -> Iterator[ImageRecord]:
+        for split, ds in datasets:
+            for im in ds.images:
+                yield ImageRecord(im.filename, im.width, im.height, im.annotations, split, im.source)
+
+    return name, AnnotatedDataset(images=ImageStream(images), classes=classes, notes=notes)
+
+
 def _detect(local: Path, shown: Path) -> str:
+    parts = _export_parts(local)
+    if parts is not None:
+        local = parts[0][1]
     scores = []
     for name in FORMATS:
         score = get_format(name).detect(local)
@@ -108,7 +151,8 @@ def detect_format(path: str | Path) -> str:
 def read(path: str | Path, format: str | None = None, **options: Any) -> AnnotatedDataset:
     """Read annotations in ``format`` (detected when ``None``) into an :class:`AnnotatedDataset`.
 
-    Per-image formats are read lazily while ``dataset.images`` is iterated; ``dataset.notes.issues`` lists what
+    The server's export ZIPs (``annotations/`` and ``images/``, or one such pair per split folder) are read
+    with ``subset`` set to the split.  Per-image formats are read lazily while ``dataset.images`` is iterated; ``dataset.notes.issues`` lists what
     was skipped or changed once iteration is done.  Format options (such as YOLO ``image_sizes``) are passed
     through.  Bad input raises :class:`FormatError` naming the file, the place in it and the reason.
 
@@ -134,9 +178,7 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> Annotat
             raise
         local = tmp
     try:
-        name = format or _detect(local, p)
-        notes = Notes()
-        dataset: AnnotatedDataset = get_format(name).read(local, notes, **options)
+        _, dataset = _read_local(local, p, format, Notes(), options)
     except BaseException:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -222,10 +264,9 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
     if from_format is not None:
         get_format(from_format)
     with _local_input(source) as local, _gc_paused():
-        name = from_format or _detect(local, source)
         notes = Notes()
         opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}
-        dataset: AnnotatedDataset = get_format(name).read(local, notes, **opts)
+        name, dataset = _read_local(local, source, from_format, notes, opts)
         _write(dataset, dest, to_format, notes, overwrite, dict(write_options or {}))
     return ConversionReport.from_notes(notes, source=str(source), destination=str(dest),
                                        from_format=name, to_format=to_format)

@@ -227,3 +227,42 @@ def test_keypoints_without_a_pose_class_are_kept_one_object_each(tmp_path: Path)
         "no pose class lists these joints: each keypoint written as its own one-joint object (grouping lost)"]
     [image] = list(read(tmp_path / "k.json", "coco").images)
     assert [(a.name, a.point) for a in image.annotations] == [("nose", (1, 2)), ("tail", (3, 4))]
+
+
+def _server_export(tmp_path: Path, fmt: str, splits: bool) -> Path:
+    """A ZIP laid out like the server's exports: [<split>/]annotations/ written by write(), plus images/."""
+    staging = tmp_path / f"stage_{fmt}"
+    parts = {"train": "a.jpg", "valid": "b.jpg"} if splits else {"": "a.jpg"}
+    for split, filename in parts.items():
+        base = staging / split if split else staging
+        ds = AnnotatedDataset([ImageRecord(filename, 40, 30, (Annotation.bbox("car", 1, 2, 3, 4),
+                                                              Annotation.bbox("bus", 5, 6, 7, 8)))],
+                              classes=["car", "bus"])
+        write(ds, base / "annotations", fmt)
+        (base / "images").mkdir(parents=True)
+        (base / "images" / filename).write_bytes(b"not really a jpeg")
+    archive = tmp_path / f"{fmt}.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in sorted(staging.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(staging).as_posix())
+    return archive
+
+
+@pytest.mark.parametrize("fmt", ["pictograph", "coco", "yolo", "pascal_voc", "cvat", "labelme", "csv"])
+@pytest.mark.parametrize("splits", [False, True])
+def test_server_export_zips_are_valid_inputs(tmp_path: Path, fmt: str, splits: bool) -> None:
+    archive = _server_export(tmp_path, fmt, splits)
+    assert detect_format(archive) == fmt
+    ds = read(archive)
+    images = list(ds.images)
+    expected = [("a.jpg", "train"), ("b.jpg", "valid")] if splits else [("a.jpg", None)]
+    assert [(im.filename, im.subset) for im in images] == expected
+    for im in images:
+        assert [a.name for a in im.annotations] == ["car", "bus"]
+        tolerance = 40e-6  # YOLO keeps 6 decimals of the image size
+        assert [a.box for a in im.annotations] == [pytest.approx((1, 2, 3, 4), abs=tolerance),
+                                                   pytest.approx((5, 6, 7, 8), abs=tolerance)]
+        assert (im.width, im.height) == (40, 30)
+    report = convert(archive, tmp_path / "out", to_format="coco")
+    assert report.from_format == fmt and report.written_counts == {"bbox": 2 * len(expected)}
