@@ -44,10 +44,12 @@ def _summary(report: Any) -> str:
 @click.option("--to", "to_format", type=click.Choice(_WRITABLE), required=True, help="Destination format.")
 @click.option("--task", type=click.Choice(["detect", "segment"]), default=None,
               help="YOLO only: box lines (detect, default) or polygon lines (segment).")
+@click.option("--image-sizes", "image_sizes", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="YOLO input only: JSON file mapping image names (or stems) to [width, height].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing destination.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def convert_command(src: str, dst: str, from_format: str | None, to_format: str, task: str | None,
-                    overwrite: bool, as_json: bool) -> None:
+                    image_sizes: str | None, overwrite: bool, as_json: bool) -> None:
     """Convert annotations in SRC (file, folder or ZIP) to DST, printing what was skipped or lost."""
     from pictograph.errors import PictographError
     from pictograph.formats import convert
@@ -57,11 +59,20 @@ def convert_command(src: str, dst: str, from_format: str | None, to_format: str,
         if to_format != "yolo":
             raise click.UsageError("--task applies to --to yolo only")
         options["task"] = task
+    read_options: dict[str, Any] = {}
+    if image_sizes is not None:
+        try:
+            with open(image_sizes, encoding="utf-8") as f:
+                sizes = json.load(f)
+            read_options["image_sizes"] = {str(k): (float(v[0]), float(v[1])) for k, v in sizes.items()}
+        except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            click.echo(f"error: {image_sizes}: expected a JSON object {{name: [width, height]}} ({exc})", err=True)
+            sys.exit(1)
     try:
         report = convert(src, dst, from_format=from_format, to_format=to_format, overwrite=overwrite,
-                         write_options=options)
+                         read_options=read_options, write_options=options)
     except PictographError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {str(exc).replace('pass overwrite=True', 'pass --overwrite')}", err=True)
         sys.exit(1)
     except OSError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -266,3 +266,20 @@ def test_server_export_zips_are_valid_inputs(tmp_path: Path, fmt: str, splits: b
         assert (im.width, im.height) == (40, 30)
     report = convert(archive, tmp_path / "out", to_format="coco")
     assert report.from_format == fmt and report.written_counts == {"bbox": 2 * len(expected)}
+
+
+def test_cli_yolo_input_takes_image_sizes_from_a_json_file(tmp_path: Path, golden: Path) -> None:
+    from pictograph.cli import main
+
+    sizes = tmp_path / "sizes.json"
+    sizes.write_text(json.dumps({"voiture_é": [640, 480], "empty": [10, 10], "bad_class": [100, 100]}))
+    out = tmp_path / "c.json"
+    result = CliRunner().invoke(main, ["convert", str(golden / "yolo"), str(out), "--to", "coco",
+                                       "--image-sizes", str(sizes)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {(i["file_name"], i["width"]) for i in doc["images"]} == {("voiture_é", 640), ("empty", 10),
+                                                                    ("bad_class", 100)}
+    again = CliRunner().invoke(main, ["convert", str(golden / "yolo"), str(out), "--to", "coco",
+                                      "--image-sizes", str(sizes)])
+    assert again.exit_code == 1 and "pass --overwrite" in again.output
