@@ -14,6 +14,13 @@ _FORMATS = ("pictograph", "coco", "yolo", "pascal_voc", "cvat", "labelme", "csv"
 _WRITABLE = ("pictograph", "coco", "yolo", "pascal_voc", "cvat", "labelme", "csv")
 
 
+def _size(value: Any) -> float:
+    """An image side from JSON: ints stay ints, anything else must be a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"image size must be a number, got {value!r}")
+    return value
+
+
 def _summary(report: Any) -> str:
     lines = [
         f"{report.source} ({report.from_format}) -> {report.destination} ({report.to_format})",
@@ -64,7 +71,7 @@ def convert_command(src: str, dst: str, from_format: str | None, to_format: str,
         try:
             with open(image_sizes, encoding="utf-8") as f:
                 sizes = json.load(f)
-            read_options["image_sizes"] = {str(k): (float(v[0]), float(v[1])) for k, v in sizes.items()}
+            read_options["image_sizes"] = {str(k): (_size(v[0]), _size(v[1])) for k, v in sizes.items()}
         except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
             click.echo(f"error: {image_sizes}: expected a JSON object {{name: [width, height]}} ({exc})", err=True)
             sys.exit(1)
