@@ -14,6 +14,7 @@ from ``image_sizes.json``, the image files (Pillow), or ``image_sizes={name or s
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -169,8 +170,11 @@ def _read_label(label: Path, root: Path, names: list[str], sidecar: dict[str, di
             continue
         loc = f"line {lineno}"
         try:
-            cls = int(parts[0])
+            cls_value = float(parts[0])
             values = [float(v) for v in parts[1:]]
+            if not cls_value.is_integer() or not all(math.isfinite(v) for v in values):
+                raise ValueError(parts[0])
+            cls = int(cls_value)
         except ValueError:
             raise FormatError(f"expected 'class x y …' numbers, got {line.strip()!r}", path=fname,
                               location=loc) from None

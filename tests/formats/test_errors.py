@@ -221,3 +221,12 @@ def test_unknown_format_name_lists_the_choices(tmp_path: Path) -> None:
 def test_missing_input_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="no such file"):
         read(tmp_path / "nope", "coco")
+
+
+def test_yolo_non_finite_value_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "classes.txt").write_text("car\n")
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "a.txt").write_text("0.0 0.5 0.5 0.1 0.1\n0 nan 0.5 0.1 0.1\n")
+    with pytest.raises(FormatError) as info:
+        _read_all(tmp_path, "yolo", image_sizes={"a": (10, 10)})
+    assert info.value.location == "line 2"
