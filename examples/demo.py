@@ -47,7 +47,7 @@ def tour(client: Client, workdir: Path, dataset_name: str | None, v7_key: str | 
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(conversion.written_counts.items()))
     summary.append(
         f"converted the YOLO export to COCO offline: {conversion.images_written} images, {counts or 'no annotations'}"
-        f", {len(conversion.skipped)} kinds of skipped items"
+        f", {sum(issue.count for issue in conversion.skipped)} items skipped"
     )
 
     if v7_key:
