@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
-from pictograph._async._account import AsyncCredits, AsyncOrganizations
-from pictograph._async._annotations import AsyncAnnotations
-from pictograph._async._connectors import AsyncConnectors
-from pictograph._async._datasets import AsyncDatasets
-from pictograph._async._exports import AsyncExports
-from pictograph._async._images import AsyncImages
-from pictograph._async._transfer import close_transfers, set_storage_transport
 from pictograph._async._transport import AsyncTransport, Sleep
 from pictograph._config import Config, resolve_config
+
+if TYPE_CHECKING:
+    from pictograph._async._account import AsyncCredits, AsyncOrganizations
+    from pictograph._async._annotations import AsyncAnnotations
+    from pictograph._async._connectors import AsyncConnectors
+    from pictograph._async._datasets import AsyncDatasets
+    from pictograph._async._exports import AsyncExports
+    from pictograph._async._images import AsyncImages
+
+# Where pictograph._async._transfer keeps a client's transfer engine (checked here without importing it).
+_TRANSFERS_ATTRIBUTE = "_pictograph_transfers"
 
 
 class AsyncClient:
@@ -52,16 +58,66 @@ class AsyncClient:
         self._transport = AsyncTransport(
             self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
         )
-        self.datasets = AsyncDatasets(self)
-        self.projects = self.datasets
-        self.images = AsyncImages(self)
-        self.annotations = AsyncAnnotations(self)
-        self.exports = AsyncExports(self)
-        self.connectors = AsyncConnectors(self)
-        self.organizations = AsyncOrganizations(self)
-        self.credits = AsyncCredits(self)
         if storage_transport is not None:
+            from pictograph._async._transfer import set_storage_transport
+
             set_storage_transport(self, storage_transport)
+
+    # Resources are built on first use, so that making a client imports only what it needs.
+
+    @cached_property
+    def datasets(self) -> AsyncDatasets:
+        """Datasets, addressed by name or UUID (§8.2)."""
+        from pictograph._async._datasets import AsyncDatasets
+
+        return AsyncDatasets(self)
+
+    @property
+    def projects(self) -> AsyncDatasets:
+        """The same resource as :attr:`datasets`, under its older name."""
+        return self.datasets
+
+    @cached_property
+    def images(self) -> AsyncImages:
+        """Images: metadata, bytes, uploads, downloads, deletes (§8.3)."""
+        from pictograph._async._images import AsyncImages
+
+        return AsyncImages(self)
+
+    @cached_property
+    def annotations(self) -> AsyncAnnotations:
+        """Annotations of an image, by id or by path, and bulk saves (§8.4)."""
+        from pictograph._async._annotations import AsyncAnnotations
+
+        return AsyncAnnotations(self)
+
+    @cached_property
+    def exports(self) -> AsyncExports:
+        """Server-built exports (§8.6)."""
+        from pictograph._async._exports import AsyncExports
+
+        return AsyncExports(self)
+
+    @cached_property
+    def connectors(self) -> AsyncConnectors:
+        """Imports from V7 Darwin and Roboflow (§8.7)."""
+        from pictograph._async._connectors import AsyncConnectors
+
+        return AsyncConnectors(self)
+
+    @cached_property
+    def organizations(self) -> AsyncOrganizations:
+        """The organization that owns the key (§8.8)."""
+        from pictograph._async._account import AsyncOrganizations
+
+        return AsyncOrganizations(self)
+
+    @cached_property
+    def credits(self) -> AsyncCredits:
+        """The organization's credit balance (§8.8)."""
+        from pictograph._async._account import AsyncCredits
+
+        return AsyncCredits(self)
 
     @property
     def base_url(self) -> str:
@@ -85,7 +141,10 @@ class AsyncClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         try:
-            await close_transfers(self)
+            if _TRANSFERS_ATTRIBUTE in self.__dict__:
+                from pictograph._async._transfer import close_transfers
+
+                await close_transfers(self)
         finally:
             await self._transport.aclose()
 

@@ -39,6 +39,7 @@ from pictograph_api.models.upload_url_request import UploadUrlRequest
 from pictograph_api.types import UNSET
 
 from pictograph._args import check_name, check_range, image_path_of, normalize_folder
+from pictograph._async._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._async._pool import run_bounded
 from pictograph._imaging import measure
 from pictograph._model_base import build
@@ -93,7 +94,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("pictograph")
 
-_ENGINE_ATTRIBUTE = "_pictograph_transfers"
 _ENGINE_LOCK = threading.Lock()
 # Errors that no other chunk of an upload would escape: stop instead of repeating them chunk after chunk.
 _FATAL_FOR_ALL = (AuthError, ForbiddenError, NotFoundError, PaymentRequiredError)

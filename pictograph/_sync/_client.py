@@ -4,19 +4,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
-from pictograph._sync._account import Credits, Organizations
-from pictograph._sync._annotations import Annotations
-from pictograph._sync._connectors import Connectors
-from pictograph._sync._datasets import Datasets
-from pictograph._sync._exports import Exports
-from pictograph._sync._images import Images
-from pictograph._sync._transfer import close_transfers, set_storage_transport
 from pictograph._sync._transport import Transport, Sleep
 from pictograph._config import Config, resolve_config
+
+if TYPE_CHECKING:
+    from pictograph._sync._account import Credits, Organizations
+    from pictograph._sync._annotations import Annotations
+    from pictograph._sync._connectors import Connectors
+    from pictograph._sync._datasets import Datasets
+    from pictograph._sync._exports import Exports
+    from pictograph._sync._images import Images
+
+# Where pictograph._sync._transfer keeps a client's transfer engine (checked here without importing it).
+_TRANSFERS_ATTRIBUTE = "_pictograph_transfers"
 
 
 class Client:
@@ -53,16 +59,66 @@ class Client:
         self._transport = Transport(
             self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
         )
-        self.datasets = Datasets(self)
-        self.projects = self.datasets
-        self.images = Images(self)
-        self.annotations = Annotations(self)
-        self.exports = Exports(self)
-        self.connectors = Connectors(self)
-        self.organizations = Organizations(self)
-        self.credits = Credits(self)
         if storage_transport is not None:
+            from pictograph._sync._transfer import set_storage_transport
+
             set_storage_transport(self, storage_transport)
+
+    # Resources are built on first use, so that making a client imports only what it needs.
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        """Datasets, addressed by name or UUID (§8.2)."""
+        from pictograph._sync._datasets import Datasets
+
+        return Datasets(self)
+
+    @property
+    def projects(self) -> Datasets:
+        """The same resource as :attr:`datasets`, under its older name."""
+        return self.datasets
+
+    @cached_property
+    def images(self) -> Images:
+        """Images: metadata, bytes, uploads, downloads, deletes (§8.3)."""
+        from pictograph._sync._images import Images
+
+        return Images(self)
+
+    @cached_property
+    def annotations(self) -> Annotations:
+        """Annotations of an image, by id or by path, and bulk saves (§8.4)."""
+        from pictograph._sync._annotations import Annotations
+
+        return Annotations(self)
+
+    @cached_property
+    def exports(self) -> Exports:
+        """Server-built exports (§8.6)."""
+        from pictograph._sync._exports import Exports
+
+        return Exports(self)
+
+    @cached_property
+    def connectors(self) -> Connectors:
+        """Imports from V7 Darwin and Roboflow (§8.7)."""
+        from pictograph._sync._connectors import Connectors
+
+        return Connectors(self)
+
+    @cached_property
+    def organizations(self) -> Organizations:
+        """The organization that owns the key (§8.8)."""
+        from pictograph._sync._account import Organizations
+
+        return Organizations(self)
+
+    @cached_property
+    def credits(self) -> Credits:
+        """The organization's credit balance (§8.8)."""
+        from pictograph._sync._account import Credits
+
+        return Credits(self)
 
     @property
     def base_url(self) -> str:
@@ -86,7 +142,10 @@ class Client:
     def close(self) -> None:
         """Close the connection pool."""
         try:
-            close_transfers(self)
+            if _TRANSFERS_ATTRIBUTE in self.__dict__:
+                from pictograph._sync._transfer import close_transfers
+
+                close_transfers(self)
         finally:
             self._transport.close()
 
