@@ -81,7 +81,7 @@ def _crash_downloads(points: int, seed: int, work: Path, figures: Figures, label
         for point in range(points):
             out = work / f"dl-{point}"
             args = ["download", server.url, server.api_key, "road-scenes", str(out)]
-            killed += _kill_during_transfer(args, rng.uniform(0.0, 0.9 * window))
+            killed += _kill_during_transfer(args, rng.uniform(0.0, 0.7 * window))
             stray_at_kill += len(stray_parts(out)) if out.exists() else 0
             result = _run_to_end(args)
             assert result["failures"] == [], result
@@ -109,7 +109,7 @@ def _crash_uploads(points: int, seed: int, work: Path, figures: Figures, label: 
             ds = f"crash-{point}"
             client.datasets.create(ds)
             args = ["upload", server.url, server.api_key, ds, "/up", *paths]
-            killed += _kill_during_transfer(args, rng.uniform(0.0, 0.9 * window))
+            killed += _kill_during_transfer(args, rng.uniform(0.0, 0.7 * window))
             result = _run_to_end(args)
             # The rerun uploads everything again: images registered before the kill are refused as existing.
             existing = [e for e in result["failures"] if "already exists" in e]
