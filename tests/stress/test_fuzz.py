@@ -51,6 +51,18 @@ DEEP_JSON_BUG = pytest.mark.xfail(raises=(RecursionError, OverflowError, Excepti
                                          "OverflowError) instead of FormatError")
 JSON_FORMATS = {"pictograph", "coco", "labelme", "v7", "roboflow"}
 FORMAT_PARAMS = [pytest.param(f, marks=DEEP_JSON_BUG) if f in JSON_FORMATS else f for f in FORMATS]
+# Found by the 400-example runs (make stress):
+# - pascal_voc, cvat: '<?xml version="1.0" encoding="utf-NaN"?>' escapes as LookupError (unknown encoding);
+# - yolo: a data.yaml holding '[' * 5000 escapes as RecursionError from PyYAML (or runs past the 10 s alarm).
+FULL_BUGS = {
+    "pascal_voc": pytest.mark.xfail(raises=LookupError, strict=True,
+                                    reason="bug: unknown XML encoding raises LookupError, not FormatError"),
+    "cvat": pytest.mark.xfail(raises=LookupError, strict=True,
+                              reason="bug: unknown XML encoding raises LookupError, not FormatError"),
+    "yolo": pytest.mark.xfail(strict=True, reason="bug: deeply nested data.yaml raises RecursionError or hangs"),
+}
+FULL_PARAMS = [pytest.param(f, marks=DEEP_JSON_BUG) if f in JSON_FORMATS
+               else pytest.param(f, marks=FULL_BUGS[f]) if f in FULL_BUGS else f for f in FORMATS]
 
 
 class Hang(Exception):
@@ -188,7 +200,7 @@ def _fuzz_and_record(fmt: str, examples: int, label: str, figures: Figures) -> N
 
 
 @pytest.mark.stress
-@pytest.mark.parametrize("fmt", FORMAT_PARAMS)
+@pytest.mark.parametrize("fmt", FULL_PARAMS)
 def test_fuzz_format_reader_full(fmt: str, figures: Figures) -> None:
     _fuzz_and_record(fmt, FULL_EXAMPLES, "full", figures)
 
