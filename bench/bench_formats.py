@@ -136,25 +136,36 @@ def main() -> int:
     else:
         print("datumaro is not installed in bench/.env (run bench/formats_env.sh): measuring without it")
 
+    # Runs are interleaved (tool A, B, C, then A, B, C again …) so that a change in machine load during the
+    # benchmark weighs on every tool alike.
     results: list[dict[str, Any]] = []
     for target in ("yolo", "pascal_voc"):
-        for name, make in tools.items():
-            out = args.work / f"out_{name}_{target}"
-            walls, rss = [], []
-            try:
-                for _ in range(args.runs):
+        walls: dict[str, list[float]] = {name: [] for name in tools}
+        rss: dict[str, list[int]] = {name: [] for name in tools}
+        failed: set[str] = set()
+        for _ in range(args.runs):
+            for name, make in tools.items():
+                if name in failed:
+                    continue
+                out = args.work / f"out_{name}_{target}"
+                try:
                     wall, peak, _ = run(make(target, out), out)
-                    walls.append(wall)
-                    rss.append(peak)
-            except RuntimeError as exc:
-                print(f"{name} {target}: FAILED: {exc}")
+                except RuntimeError as exc:
+                    print(f"{name} {target}: FAILED: {exc}")
+                    failed.add(name)
+                    continue
+                walls[name].append(wall)
+                rss[name].append(peak)
+        for name in tools:
+            if name in failed or not walls[name]:
                 continue
-            boxes = count_outputs(out, target)
-            results.append({"tool": name, "target": target, "median_s": statistics.median(walls),
-                            "runs_s": walls, "peak_rss_mib": max(rss) / 1024, "boxes_written": boxes})
+            boxes = count_outputs(args.work / f"out_{name}_{target}", target)
+            results.append({"tool": name, "target": target, "median_s": statistics.median(walls[name]),
+                            "min_s": min(walls[name]), "runs_s": walls[name],
+                            "peak_rss_mib": max(rss[name]) / 1024, "boxes_written": boxes})
 
     print()
-    print(f"{'conversion':<18}{'tool':<12}{'median s':>10}{'peak RSS MiB':>14}{'boxes':>9}"
+    print(f"{'conversion':<18}{'tool':<12}{'median s':>10}{'min s':>8}{'peak RSS MiB':>14}{'boxes':>9}"
           f"{'time vs ours':>14}{'RSS vs ours':>13}")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)
@@ -162,7 +173,8 @@ def main() -> int:
             t_ratio = r["median_s"] / ours["median_s"] if ours else float("nan")
             m_ratio = r["peak_rss_mib"] / ours["peak_rss_mib"] if ours else float("nan")
             r["time_ratio_vs_ours"], r["rss_ratio_vs_ours"] = t_ratio, m_ratio
-            print(f"{'coco->' + target:<18}{r['tool']:<12}{r['median_s']:>10.2f}{r['peak_rss_mib']:>14.0f}"
+            print(f"{'coco->' + target:<18}{r['tool']:<12}{r['median_s']:>10.2f}{r['min_s']:>8.2f}"
+                  f"{r['peak_rss_mib']:>14.0f}"
                   f"{r['boxes_written']:>9}{t_ratio:>13.2f}x{m_ratio:>12.2f}x")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)

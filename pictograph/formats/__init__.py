@@ -2,8 +2,9 @@
 ``cvat``, ``labelme``, ``csv`` (read and write), ``v7`` and ``roboflow`` (read only).
 
 Everything goes through one internal representation (:class:`AnnotatedDataset` of :class:`ImageRecord` holding
-typed :class:`Annotation` values in absolute pixels; ``Annotation.to_dict()`` gives the canonical JSON of
-api-reference §4.3).  Nothing is dropped silently: what a format cannot hold is listed in the
+typed, immutable :class:`Annotation` values in absolute pixels, polygon rings as flat coordinate tuples;
+``Annotation.to_dict()`` gives the canonical JSON of api-reference §4.3 and ``Annotation.from_dict()`` reads it).
+Typed values rather than canonical dicts keep 100,000 annotations cheap to hold and convert.  Nothing is dropped silently: what a format cannot hold is listed in the
 :class:`ConversionReport`.  Inputs may be folders, files or ZIP archives (server exports); ZIP members that
 would escape the archive are refused.
 
@@ -33,6 +34,7 @@ from pictograph.formats._report import ConversionReport, Issue, Notes
 
 __all__ = [
     "FORMATS",
+    "WRITABLE_FORMATS",
     "AnnotatedDataset",
     "Annotation",
     "ClassInfo",
