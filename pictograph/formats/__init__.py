@@ -70,6 +70,15 @@ def _local_input(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
+def _arithmetic_guard(path: Path) -> Iterator[None]:
+    """Numbers so large that arithmetic on them overflows come from broken files: a FormatError, not a crash."""
+    try:
+        yield
+    except OverflowError as exc:
+        raise FormatError(f"a number in the input is too large to convert ({exc})", path=str(path)) from None
+
+
+@contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while converting: the data holds no reference cycles, and the
     collector's repeated scans of hundreds of thousands of fresh objects cost about a fifth of the time."""
@@ -239,7 +248,7 @@ def write(dataset: AnnotatedDataset, path: str | Path, format: str, *, overwrite
     reader_notes = dataset.notes if isinstance(dataset.notes, Notes) else None
     start = len(reader_notes.issues) if reader_notes is not None else 0
     dst = Path(path)
-    with _gc_paused():
+    with _gc_paused(), _arithmetic_guard(dst):
         _write(dataset, dst, format, notes, overwrite, options)
     if reader_notes is not None and reader_notes is not notes:
         # What a lazy reader noted while this write iterated it belongs to this report too.
@@ -265,7 +274,7 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
     get_format(to_format, for_writing=True)
     if from_format is not None:
         get_format(from_format)
-    with _local_input(source) as local, _gc_paused():
+    with _local_input(source) as local, _gc_paused(), _arithmetic_guard(source):
         notes = Notes()
         opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}
         name, dataset = _read_local(local, source, from_format, notes, opts)

@@ -37,11 +37,14 @@ class ClassOrder:
         return [c.name for c in self.infos]
 
 
+MAX_INT = 2**53  # larger integers are not exact as floats and only come from broken files
+
+
 def is_number(value: Any) -> bool:
-    """A finite int or float, not a boolean."""
+    """A finite int (within ±2**53) or float, not a boolean."""
     t = type(value)
     if t is int:
-        return True
+        return -MAX_INT <= value <= MAX_INT  # type: ignore[no-any-return]
     if t is float:
         return math.isfinite(value)
     return False

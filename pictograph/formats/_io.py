@@ -135,6 +135,8 @@ def load_json(path: Path, data: bytes | None = None) -> Any:
                           location=f"line {exc.lineno} column {exc.colno}") from None
     except UnicodeDecodeError as exc:
         raise FormatError(f"not UTF-8 text ({exc.reason})", path=str(path)) from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply", path=str(path)) from None
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -157,6 +159,10 @@ def parse_xml(path: Path) -> ET.Element:
         line, col = exc.position
         raise FormatError(f"malformed XML: {exc}", path=str(path),
                           location=f"line {line} column {col + 1}") from None
+    except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
+        raise FormatError(f"malformed XML: {exc}", path=str(path), location="line 1") from None
+    except RecursionError:
+        raise FormatError("XML nested too deeply", path=str(path)) from None
 
 
 def image_size_from_file(path: Path) -> tuple[int, int] | None:

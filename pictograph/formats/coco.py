@@ -117,6 +117,15 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMS = frozenset({int, float})
 _BLANKS = frozenset({" ", "\t", "\n", "\r"})
+_BIG = 2**53
+
+
+def _numbers(values: list[Any]) -> bool:
+    """Every value is an int or float (not a bool); integers stay within ±2**53."""
+    types = set(map(type, values))
+    if not types <= _NUMS:
+        return False
+    return int not in types or not values or (max(values) <= _BIG and min(values) >= -_BIG)
 
 
 def _where(text: str, pos: int) -> str:
@@ -133,6 +142,8 @@ def _decode(text: str, pos: int, file: Path) -> tuple[Any, int]:
                           location=f"line {exc.lineno} column {exc.colno}") from None
     except _NonFinite as exc:
         raise FormatError(f"malformed JSON: {exc}", path=str(file), location=_where(text, pos)) from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply", path=str(file), location=_where(text, pos)) from None
 
 
 def _expect(text: str, pos: int, chars: str, file: Path) -> tuple[str, int]:
@@ -196,7 +207,7 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
     while True:
         try:
             a, pos = decode(text, pos)
-        except (json.JSONDecodeError, _NonFinite):
+        except (json.JSONDecodeError, _NonFinite, RecursionError):
             _decode(text, pos, file)
             raise
         if type(a) is not dict:
@@ -242,7 +253,7 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
     attributes: Any = attrs_raw if type(attrs_raw) is dict else []
     kps = get("keypoints")
     if kps:
-        if type(kps) is not list or len(kps) % 3 or not set(map(type, kps)) <= _NUMS:
+        if type(kps) is not list or len(kps) % 3 or not _numbers(kps):
             raise _err("keypoints must be a flat list of x, y, v numbers", file, f"annotations[{index}].keypoints")
         other = bool(get("segmentation") or get("bbox"))
         return (index, cid, "keypoints", (kps, other), aid, confidence, attributes)
@@ -256,11 +267,11 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
                        f"annotations[{index}].segmentation")
         if len(seg) == 1:
             ring = seg[0]
-            if type(ring) is list and len(ring) >= 6 and not len(ring) % 2 and set(map(type, ring)) <= _NUMS:
+            if type(ring) is list and len(ring) >= 6 and not len(ring) % 2 and _numbers(ring):
                 return (index, cid, "polygon", (tuple(ring),), aid, confidence, attributes)
         rings: list[tuple[float, ...]] = []
         for r, ring in enumerate(seg):
-            if type(ring) is not list or not set(map(type, ring)) <= _NUMS:
+            if type(ring) is not list or not _numbers(ring):
                 raise _err("a segmentation ring must be a flat list of numbers", file,
                            f"annotations[{index}].segmentation[{r}]")
             if len(ring) % 2:
@@ -278,7 +289,7 @@ def _compact(a: dict[str, Any], index: int, file: Path, notes: Notes) -> _Raw | 
     bbox = get("bbox")
     if bbox is None:
         raise _err("annotation has no bbox, segmentation or keypoints", file, f"annotations[{index}]")
-    if type(bbox) is not list or len(bbox) != 4 or not set(map(type, bbox)) <= _NUMS:
+    if type(bbox) is not list or len(bbox) != 4 or not _numbers(bbox):
         raise _err(f"bbox must be [x, y, w, h] numbers, got {bbox!r}", file, f"annotations[{index}].bbox")
     if bbox[2] <= 0 or bbox[3] <= 0:
         notes.skip("read", "box with w <= 0 or h <= 0", str(file), f"annotations[{index}].bbox", "bbox")

@@ -10,6 +10,7 @@ trip exactly; polygons become their box, rotations their hull (reported), polyli
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -148,6 +149,9 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 if ann.oriented is not None:
                     notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
                                 f"annotation {k}", t)
+            if not (math.isfinite(x2) and math.isfinite(y2)):
+                notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
+                continue
             xmin, ymin, xmax, ymax = round(x) + 1, round(y) + 1, round(x2), round(y2)
             if xmax < xmin or ymax < ymin:
                 notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,

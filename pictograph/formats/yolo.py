@@ -50,13 +50,35 @@ def detect(path: Path) -> int:
     return 0
 
 
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting of flow-style YAML (quotes ignored roughly): a cheap guard against files that
+    would make the parser recurse for seconds."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif ch in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
 def _load_names(root: Path) -> list[str]:
     yamls = [root / "data.yaml"] if (root / "data.yaml").is_file() else sorted(root.glob("*.yaml"))
     for y in yamls:
         try:
-            doc = yaml.safe_load(y.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+            text = y.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FormatError(f"cannot read the file ({exc})", path=str(y)) from None
+        if _nesting(text) > 50:
+            raise FormatError("YAML nested too deeply for a dataset file", path=str(y))
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
             raise FormatError(f"malformed YAML ({exc})", path=str(y)) from None
+        except RecursionError:
+            raise FormatError("YAML nested too deeply", path=str(y)) from None
         if not isinstance(doc, dict) or "names" not in doc:
             continue
         names = doc["names"]

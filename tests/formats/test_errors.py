@@ -230,3 +230,45 @@ def test_yolo_non_finite_value_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as info:
         _read_all(tmp_path, "yolo", image_sizes={"a": (10, 10)})
     assert info.value.location == "line 2"
+
+
+def test_deeply_nested_json_is_a_format_error(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "c.json").write_text('{"images": ' + deep + ', "annotations": [], "categories": []}')
+    with pytest.raises(FormatError, match="nested too deeply|malformed"):
+        _read_all(tmp_path / "c.json", "coco")
+    (tmp_path / "l.json").write_text('{"shapes": ' + deep + ', "imagePath": "a.jpg"}')
+    with pytest.raises(FormatError, match="nested too deeply"):
+        _read_all(tmp_path / "l.json", "labelme")
+
+
+def test_huge_integers_are_not_numbers(tmp_path: Path) -> None:
+    doc = {**BASE, "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [10**400, 0, 1, 1]}]}
+    with pytest.raises(FormatError, match="bbox must be"):
+        _read_all(_coco(tmp_path, doc), "coco")
+    v7 = tmp_path / "v.json"
+    v7.write_text(json.dumps({"version": "2.0", "item": {"name": "a.jpg", "slots": []}, "annotations": [
+        {"name": "x", "polygon": {"paths": [[{"x": 10**400, "y": 0}, {"x": 1, "y": 0}, {"x": 1, "y": 1}]]}}]}))
+    with pytest.raises(FormatError, match="a point must be"):
+        _read_all(v7, "v7")
+
+
+def test_unknown_xml_encoding_is_a_format_error(tmp_path: Path) -> None:
+    p = tmp_path / "a.xml"
+    p.write_text('<?xml version="1.0" encoding="utf-NaN"?><annotation><filename>a.jpg</filename></annotation>')
+    with pytest.raises(FormatError, match="malformed XML"):
+        _read_all(p, "pascal_voc")
+
+
+def test_deeply_nested_yaml_is_a_format_error(tmp_path: Path) -> None:
+    (tmp_path / "data.yaml").write_text("names: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(FormatError, match="nested too deeply"):
+        read(tmp_path, "yolo")
+
+
+def test_huge_float_boxes_are_skipped_by_pascal_voc_not_crashing(tmp_path: Path) -> None:
+    from pictograph.formats import AnnotatedDataset, Annotation, ImageRecord, write
+
+    ds = AnnotatedDataset([ImageRecord("a.jpg", 10, 10, (Annotation.bbox("car", 1e308, 0, 1e308, 1),))])
+    report = write(ds, tmp_path / "voc", "pascal_voc")
+    assert report.count("skipped", "bbox") == 1
