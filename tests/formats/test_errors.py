@@ -235,7 +235,7 @@ def test_yolo_non_finite_value_is_an_error(tmp_path: Path) -> None:
 def test_deeply_nested_json_is_a_format_error(tmp_path: Path) -> None:
     deep = "[" * 100_000 + "]" * 100_000
     (tmp_path / "c.json").write_text('{"images": ' + deep + ', "annotations": [], "categories": []}')
-    with pytest.raises(FormatError, match="nested too deeply|malformed"):
+    with pytest.raises(FormatError, match=r"nested too deeply|malformed"):
         _read_all(tmp_path / "c.json", "coco")
     (tmp_path / "l.json").write_text('{"shapes": ' + deep + ', "imagePath": "a.jpg"}')
     with pytest.raises(FormatError, match="nested too deeply"):
