@@ -48,6 +48,9 @@ def safe_relpath(name: str, *, path: str | None = None, location: str | None = N
                           path=path, location=location)
     if any("\x00" in p for p in parts):
         raise FormatError(f"file name {name!r} contains a NUL character", path=path, location=location)
+    if any(len(p.encode("utf-8", "surrogatepass")) > 240 for p in parts):
+        raise FormatError(f"file name {name[:60]!r}… has a part longer than 240 bytes", path=path,
+                          location=location)
     return "/".join(parts)
 
 

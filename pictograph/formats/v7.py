@@ -122,6 +122,14 @@ def normalize_rings(rings: list[tuple[float, ...]]) -> tuple[list[list[tuple[flo
     return [groups[k] for k in order], changes
 
 
+def _obj(value: Any, fname: str, loc: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FormatError(f"expected an object, got {type(value).__name__}", path=fname, location=loc)
+    return value
+
+
 def _sub_attributes(ann: dict[str, Any]) -> Any:
     out: dict[str, Any] = {}
     if isinstance(ann.get("text"), dict) and "text" in ann["text"]:
@@ -145,7 +153,10 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
     if isinstance(doc.get("item"), dict):
         item = doc["item"]
         base = "/".join(p for p in (str(item.get("path") or "/").strip("/"), str(item.get("name") or "")) if p)
-        for i, s in enumerate(item.get("slots") or []):
+        slots_raw = item.get("slots") or []
+        if not isinstance(slots_raw, list):
+            raise FormatError("'slots' must be a list", path=fname, location="/item/slots")
+        for i, s in enumerate(slots_raw):
             if not isinstance(s, dict):
                 raise FormatError("a slot must be an object", path=fname, location=f"/item/slots/{i}")
             if s.get("type") not in (None, "image"):
@@ -154,11 +165,16 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
                 continue
             sname = str(s.get("slot_name") or "")
             file_name = base
-            if len(item.get("slots") or []) > 1:
-                src = (s.get("source_files") or [{}])[0].get("file_name") or sname
+            if len(slots_raw) > 1:
+                files = s.get("source_files")
+                first = files[0] if isinstance(files, list) and files and isinstance(files[0], dict) else {}
+                src = first.get("file_name") or sname
+                if not isinstance(src, str):
+                    raise FormatError("source file name must be a string", path=fname,
+                                      location=f"/item/slots/{i}/source_files")
                 file_name = f"{base}/{src}" if base else str(src)
             slots.append((sname, file_name, s.get("width"), s.get("height")))
-        if not item.get("slots"):
+        if not slots_raw:
             slots.append(("", base, None, None))
     elif isinstance(doc.get("image"), dict):
         im = doc["image"]
@@ -179,6 +195,9 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
             raise FormatError(f"annotation name must be a non-blank string, got {name!r}", path=fname,
                               location=f"{loc}/name")
         slot_names = a.get("slot_names") or [default]
+        if not isinstance(slot_names, list) or not isinstance(slot_names[0], str):
+            raise FormatError(f"slot_names must be a list of slot names, got {slot_names!r}", path=fname,
+                              location=f"{loc}/slot_names")
         target = per_slot.get(slot_names[0])
         if target is None:
             notes.skip("read", f"annotation on slot {slot_names[0]!r} which is not an image slot", fname, loc)
@@ -207,7 +226,11 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
             elif "path" in g:
                 p = g["path"]
                 raw = p if (isinstance(p, list) and p and isinstance(p[0], list)) else [p]
-                raw = [*raw, *(g.get("additional_paths") or [])]
+                extra = g.get("additional_paths") or []
+                if not isinstance(extra, list):
+                    raise FormatError("additional_paths must be a list of paths", path=fname,
+                                      location=f"{loc}/{kind}/additional_paths")
+                raw = [*raw, *extra]
             else:
                 raise FormatError("polygon without paths", path=fname, location=f"{loc}/{kind}")
             if not isinstance(raw, list):
@@ -238,7 +261,7 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
             target.append(Annotation(name, "bbox", box=(b["x"], b["y"], b["w"], b["h"]), id=ident,
                                      attributes=attributes))
         elif kind == "line":
-            flat = _pts((a["line"] or {}).get("path"), fname, f"{loc}/line/path")
+            flat = _pts(_obj(a["line"], fname, f"{loc}/line").get("path"), fname, f"{loc}/line/path")
             if len(flat) < 4:
                 notes.skip("read", "line with fewer than 2 points", fname, loc, "polyline")
                 continue
@@ -249,7 +272,7 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
                 raise FormatError("keypoint needs numbers x, y", path=fname, location=f"{loc}/keypoint")
             target.append(Annotation(name, "keypoint", point=(k["x"], k["y"]), id=ident, attributes=attributes))
         else:
-            nodes = (a["skeleton"] or {}).get("nodes")
+            nodes = _obj(a["skeleton"], fname, f"{loc}/skeleton").get("nodes")
             if not isinstance(nodes, list):
                 raise FormatError("skeleton needs nodes", path=fname, location=f"{loc}/skeleton")
             instance += 1
