@@ -363,19 +363,15 @@ def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids:
     for g in groups.values():
         for raw in g:
             cid = raw[1]
-            if cid not in used:
-                try:
-                    known = cid in cats
-                except TypeError:
-                    known = False
-                if not known:
+            if (type(cid) is not int and type(cid) is not str) or cid not in used:
+                if (type(cid) is not int and type(cid) is not str) or cid not in cats:
                     raise _err(f"category_id {cid!r} is not in 'categories'", file,
                                f"annotations[{raw[0]}].category_id")
                 used.add(cid)
 
     classes: list[ClassInfo] = []
     seen: set[str] = set()
-    supercats = {c.get("supercategory") for c in cats.values()}
+    supercats = {c.get("supercategory") for c in cats.values() if isinstance(c.get("supercategory"), str)}
     ids_by_name: dict[str, list[Any]] = {}
     for cid, c in cats.items():
         ids_by_name.setdefault(c["name"], []).append(cid)

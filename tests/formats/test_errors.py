@@ -272,3 +272,26 @@ def test_huge_float_boxes_are_skipped_by_pascal_voc_not_crashing(tmp_path: Path)
     ds = AnnotatedDataset([ImageRecord("a.jpg", 10, 10, (Annotation.bbox("car", 1e308, 0, 1e308, 1),))])
     report = write(ds, tmp_path / "voc", "pascal_voc")
     assert report.count("skipped", "bbox") == 1
+
+
+def test_coco_unhashable_ids_are_format_errors(tmp_path: Path) -> None:
+    doc = {**BASE, "annotations": [{"id": 1, "image_id": 1, "category_id": [1], "bbox": [0, 0, 1, 1]}]}
+    with pytest.raises(FormatError, match="category_id"):
+        _read_all(_coco(tmp_path, doc), "coco")
+    doc = {**BASE, "categories": [{"id": 1, "name": "car", "supercategory": ["x"]}]}
+    assert [im.filename for im in read(_coco(tmp_path, doc), "coco").images] == ["a.jpg"]
+
+
+def test_v7_slot_names_of_the_wrong_type_are_a_format_error(tmp_path: Path) -> None:
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"version": "2.0", "item": {"name": "a.jpg", "slots": []},
+                             "annotations": [{"name": "x", "slot_names": -1, "keypoint": {"x": 1, "y": 1}}]}))
+    with pytest.raises(FormatError, match="slot_names") as info:
+        _read_all(p, "v7")
+    assert info.value.location == "/annotations/0/slot_names"
+
+
+def test_over_long_file_names_are_refused(tmp_path: Path) -> None:
+    doc = {**BASE, "images": [{"id": 1, "file_name": "x" * 300 + ".jpg", "width": 1, "height": 1}]}
+    with pytest.raises(FormatError, match="longer than 240 bytes"):
+        _read_all(_coco(tmp_path, doc), "coco")
