@@ -173,9 +173,11 @@ def org_usage(ctx: Ctx) -> tuple[int, int]:
     return int(row.get("n") or 0), int(row.get("size") or 0)
 
 
-def check_image_caps(ctx: Ctx, adding_images: int, adding_bytes: int) -> None:
+def check_image_caps(ctx: Ctx, adding_images: int, adding_bytes: int,
+                     usage: tuple[int, int] | None = None) -> None:
+    """402 when the organization would pass a plan cap; ``usage`` is ``org_usage`` when the caller knows it."""
     caps = ctx.state.caps(ctx.org)
-    count, size = org_usage(ctx)
+    count, size = org_usage(ctx) if usage is None else usage
     max_images, max_storage = caps["max_images"], caps["max_storage_bytes"]
     if max_images is not None and count + adding_images > max_images:
         raise cap_exceeded("image_limit_exceeded",
@@ -476,7 +478,9 @@ def _measure(path: Path) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _register(ctx: Ctx, ds: dict[str, Any], item: dict[str, Any], loc: list[str | int]) -> dict[str, Any]:
+def _register(ctx: Ctx, ds: dict[str, Any], item: dict[str, Any], loc: list[str | int],
+              usage: list[int] | None = None) -> dict[str, Any]:
+    """Check and insert one image; ``usage`` (``[images, bytes]`` of the organization) is kept up to date."""
     directory = normalize_directory(item["directory_path"])
     _check_new_image(ctx, ds, directory, item["filename"], loc)
     blob = ctx.db.blob_path(ds["id"], ctx.db.blob_key(directory, item["filename"]))
@@ -487,7 +491,7 @@ def _register(ctx: Ctx, ds: dict[str, Any], item: dict[str, Any], loc: list[str 
     if size != item["file_size"]:
         raise bad_request(f"file_size {item['file_size']} does not match the {size} bytes uploaded",
                           "size_mismatch")
-    check_image_caps(ctx, 1, size)
+    check_image_caps(ctx, 1, size, None if usage is None else (usage[0], usage[1]))
     width, height = item.get("width"), item.get("height")
     if width is None or height is None:
         width, height = _measure(blob)
@@ -496,6 +500,9 @@ def _register(ctx: Ctx, ds: dict[str, Any], item: dict[str, Any], loc: list[str 
            "height": height, "content_type": item["content_type"], "tags": [], "is_archived": 0,
            "annotations": [], "created_at": utcnow_iso()}
     ctx.db.insert("images", img)
+    if usage is not None:
+        usage[0] += 1
+        usage[1] += size
     return img
 
 
@@ -512,14 +519,18 @@ def bulk_register_images(ctx: Ctx) -> Reply:
     ds = find_dataset(ctx, ctx.body["dataset"])
     succeeded: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    for index, item in enumerate(ctx.body["images"]):
-        try:
-            succeeded.append(image_json(ctx, _register(ctx, ds, item, ["body", "images", index])))
-        except HttpError as exc:
-            if exc.status == 402 and not succeeded and not failed:
-                raise
-            failed.append({"filename": item["filename"], "directory_path": item.get("directory_path"),
-                           "error": exc.message})
+    # One transaction for the whole call (it holds the storage lock, so no job inserts images meanwhile):
+    # the organization's usage is read once and kept up to date item by item, and one commit ends it.
+    with ctx.db.transaction():
+        usage = list(org_usage(ctx))
+        for index, item in enumerate(ctx.body["images"]):
+            try:
+                succeeded.append(image_json(ctx, _register(ctx, ds, item, ["body", "images", index], usage)))
+            except HttpError as exc:
+                if exc.status == 402 and not succeeded and not failed:
+                    raise
+                failed.append({"filename": item["filename"], "directory_path": item.get("directory_path"),
+                               "error": exc.message})
     return Reply(payload={"data": {"succeeded": succeeded, "failed": failed}})
 
 

@@ -151,9 +151,20 @@ class Spec:
     # ------------------------------------------------------------------ validation
     @cached_property
     def _openapi(self) -> Any:
-        from openapi_core import OpenAPI
+        """openapi-core over the document: parameters unmarshalled, bodies validated (not unmarshalled).
 
-        return OpenAPI.from_dict(self.document)
+        The handlers read the JSON body themselves, so only its problems matter. openapi-core's full request
+        unmarshaller validates the body and then walks it again property by property, re-validating every
+        sub-value against its sub-schema on the way; a 500-item bulk body took ~0.3-0.5 s that way. The body
+        validator runs the same top-level schema validation once (the same errors), ~10x faster.
+        """
+        from openapi_core import Config, OpenAPI
+        from openapi_core.unmarshalling.request.unmarshallers import V31RequestParametersUnmarshaller
+        from openapi_core.validation.request import V31RequestBodyValidator
+
+        config = Config(request_unmarshaller_cls=V31RequestParametersUnmarshaller,
+                        request_validator_cls=V31RequestBodyValidator)
+        return OpenAPI.from_dict(self.document, config=config)
 
     def validate_request(
         self,
@@ -166,6 +177,7 @@ class Spec:
         """Check the request against its operation; unknown query keys are problems too."""
         from openapi_core.validation.request.exceptions import (
             InvalidParameter,
+            MissingRequestBody,
             MissingRequiredParameter,
             ParameterValidationError,
             RequestBodyValidationError,
@@ -185,11 +197,14 @@ class Spec:
         request = _SpecRequest(match, query_pairs, headers, body if (body or match.route.has_body) else None,
                                content_type)
         try:
-            result = self._openapi.unmarshal_request(request)
+            result = self._openapi.unmarshal_request(request)  # parameters only (see ``_openapi``)
+            # The body, once; an absent optional body is no problem (a missing required one is).
+            body_errors = [e for e in self._openapi.iter_request_errors(request)
+                           if not isinstance(e, MissingRequestBody)]
         except (TypeError, ValueError, KeyError) as exc:  # the validator trips on some ill-typed values
             outcome.problems.append(FieldProblem(["body"], f"does not match the schema ({exc})"))
             return outcome
-        for error in result.errors:
+        for error in [*result.errors, *body_errors]:
             if isinstance(error, SecurityValidationError):
                 continue  # authentication is checked by the app itself (401 before 422)
             if isinstance(error, ParameterValidationError):
