@@ -42,27 +42,11 @@ FAST_EXAMPLES = 25
 FULL_EXAMPLES = 400
 
 OUTCOMES: dict[str, dict[str, int]] = {}
-# Bug (pictograph/formats, JSON readers): 5,000 levels of nesting escape as RecursionError, not FormatError.
-# Reproduction: a COCO file '{"images": ' + '[' * 5000 + ']' * 5000 + '}' then list(read(path, "coco").images).
-# Bug (pictograph/formats/v7.py): some huge integers escape as OverflowError ("int too large to convert to
-# float"); hypothesis then reports both failures together as an ExceptionGroup.
-DEEP_JSON_BUG = pytest.mark.xfail(raises=(RecursionError, OverflowError, ExceptionGroup), strict=True,
-                                  reason="bug: deeply nested JSON raises RecursionError (and V7 huge numbers "
-                                         "OverflowError) instead of FormatError")
-JSON_FORMATS = {"pictograph", "coco", "labelme", "v7", "roboflow"}
-FORMAT_PARAMS = [pytest.param(f, marks=DEEP_JSON_BUG) if f in JSON_FORMATS else f for f in FORMATS]
-# Found by the 400-example runs (make stress):
-# - pascal_voc, cvat: '<?xml version="1.0" encoding="utf-NaN"?>' escapes as LookupError (unknown encoding);
-# - yolo: a data.yaml holding '[' * 5000 escapes as RecursionError from PyYAML (or runs past the 10 s alarm).
-FULL_BUGS = {
-    "pascal_voc": pytest.mark.xfail(raises=LookupError, strict=True,
-                                    reason="bug: unknown XML encoding raises LookupError, not FormatError"),
-    "cvat": pytest.mark.xfail(raises=LookupError, strict=True,
-                              reason="bug: unknown XML encoding raises LookupError, not FormatError"),
-    "yolo": pytest.mark.xfail(strict=True, reason="bug: deeply nested data.yaml raises RecursionError or hangs"),
-}
-FULL_PARAMS = [pytest.param(f, marks=DEEP_JSON_BUG) if f in JSON_FORMATS
-               else pytest.param(f, marks=FULL_BUGS[f]) if f in FULL_BUGS else f for f in FORMATS]
+# Bugs these runs found, now fixed in pictograph/formats and kept as ordinary cases: deeply nested JSON
+# (RecursionError), V7 huge integers (OverflowError), an unknown XML encoding in Pascal VOC and CVAT
+# (LookupError) and a deeply nested YOLO data.yaml (RecursionError) all raise FormatError now.
+FORMAT_PARAMS = list(FORMATS)
+FULL_PARAMS = list(FORMATS)
 
 
 class Hang(Exception):
