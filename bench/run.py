@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run every benchmark of bench/ (``make bench``), each in its own process, and say which ones failed.
 
-Each ``bench_*.py`` prints its own figures (medians and ratios against the peers named in its issue, measured in
+A ``NAME_env.sh`` next to ``bench_NAME.py`` is run first: it builds the environment of the peers that benchmark
+measures against. Each ``bench_*.py`` prints its own figures (medians and ratios against the peers named in its issue, measured in
 the same run). ``make bench BENCH=formats`` runs only the benchmarks whose name contains ``formats``.
 """
 
@@ -26,6 +27,9 @@ def main() -> int:
     for script in scripts:
         print(f"\n=== {script.name} ===", flush=True)
         started = time.perf_counter()
+        setup = HERE / f"{script.stem.removeprefix('bench_')}_env.sh"
+        if setup.exists():  # the peers' own environment (e.g. globox and datumaro for bench_formats.py)
+            subprocess.run(["bash", str(setup), sys.executable], cwd=HERE.parent, check=False)
         result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False)
         print(f"--- {script.name}: exit {result.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
         if result.returncode != 0:
