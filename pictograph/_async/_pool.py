@@ -2,7 +2,8 @@
 """Run one coroutine per item with at most ``limit`` in flight, yielding results in completion order.
 
 The only place where the async and sync front ends differ in how transfers run side by side: here tasks
-bounded by a count, in ``pictograph/_sync/_pool.py`` a thread pool. Items are pulled lazily, so a long input
+bounded by a count, in ``pictograph/_sync/_pool.py`` a thread pool (and, in :func:`send_direct`, which method
+of an httpx transport takes a request). Items are pulled lazily, so a long input
 never sits in memory as pending tasks; results are yielded in the caller's task, so the caller updates
 reports and progress without locks. Leaving the loop early (an exception, ``break``, cancellation) cancels
 what is still running.
@@ -13,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import TypeVar
+
+import httpx
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,3 +50,8 @@ async def run_bounded(func: Callable[[T], Awaitable[R]], items: Iterable[T], lim
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+
+
+async def send_direct(transport: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
+    """Hand ``request`` to ``transport`` itself, with no client layer; the caller reads and closes the body."""
+    return await transport.handle_async_request(request)

@@ -4,7 +4,7 @@ Hand-written counterpart of ``pictograph/_async/_pool.py`` (``scripts/unasync.py
 instead of tasks. Items are submitted lazily, results are yielded in the calling thread (so the caller updates
 reports and progress without locks), and leaving the loop early cancels what has not started and waits for
 the files in flight. Finished futures arrive through a queue, so each completion costs O(1), not a scan of
-every running future.
+every running future. :func:`send_direct` is the sync form of handing a request to an httpx transport.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import queue
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
+
+import httpx
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,3 +51,8 @@ def run_bounded(func: Callable[[T], R], items: Iterable[T], limit: int) -> Itera
         for future in running:
             future.cancel()
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def send_direct(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
+    """Hand ``request`` to ``transport`` itself, with no client layer; the caller reads and closes the body."""
+    return transport.handle_request(request)
