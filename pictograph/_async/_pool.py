@@ -2,8 +2,9 @@
 """Run one coroutine per item with at most ``limit`` in flight, yielding results in completion order.
 
 The only place where the async and sync front ends differ in how transfers run side by side: here tasks
-bounded by a count, in ``pictograph/_sync/_pool.py`` a thread pool (and, in :func:`send_direct`, which method
-of an httpx transport takes a request). Items are pulled lazily, so a long input
+bounded by a count, in ``pictograph/_sync/_pool.py`` a thread pool; :class:`Background` runs one call beside
+the caller (a task here, a thread there), and :func:`send_direct` names the method of an httpx transport that
+takes a request. Items are pulled lazily, so a long input
 never sits in memory as pending tasks; results are yielded in the caller's task, so the caller updates
 reports and progress without locks. Leaving the loop early (an exception, ``break``, cancellation) cancels
 what is still running.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -55,3 +56,18 @@ async def run_bounded(func: Callable[[T], Awaitable[R]], items: Iterable[T], lim
 async def send_direct(transport: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
     """Hand ``request`` to ``transport`` itself, with no client layer; the caller reads and closes the body."""
     return await transport.handle_async_request(request)
+
+
+class Background(Generic[R]):
+    """``func(*args)`` running beside the caller from now on (a task); ``result()`` waits for its outcome."""
+
+    def __init__(self, func: Callable[..., Awaitable[R]], *args: Any) -> None:
+        self._task: asyncio.Future[R] = asyncio.ensure_future(func(*args))
+
+    async def result(self) -> R:
+        return await self._task
+
+    async def cancel(self) -> None:
+        """Stop it if it still runs and wait until it has; its outcome is dropped."""
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)

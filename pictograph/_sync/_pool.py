@@ -4,7 +4,8 @@ Hand-written counterpart of ``pictograph/_async/_pool.py`` (``scripts/unasync.py
 instead of tasks. Items are submitted lazily, results are yielded in the calling thread (so the caller updates
 reports and progress without locks), and leaving the loop early cancels what has not started and waits for
 the files in flight. Finished futures arrive through a queue, so each completion costs O(1), not a scan of
-every running future. :func:`send_direct` is the sync form of handing a request to an httpx transport.
+every running future. :class:`Background` runs one call in a thread of its own beside the caller, and
+:func:`send_direct` is the sync form of handing a request to an httpx transport.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -56,3 +57,21 @@ def run_bounded(func: Callable[[T], R], items: Iterable[T], limit: int) -> Itera
 def send_direct(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
     """Hand ``request`` to ``transport`` itself, with no client layer; the caller reads and closes the body."""
     return transport.handle_request(request)
+
+
+class Background(Generic[R]):
+    """``func(*args)`` running beside the caller from now on (a thread); ``result()`` waits for its outcome."""
+
+    def __init__(self, func: Callable[..., R], *args: Any) -> None:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pictograph-transfer")
+        self._future: Future[R] = executor.submit(func, *args)
+        executor.shutdown(wait=False)  # the thread ends with the call
+
+    def result(self) -> R:
+        return self._future.result()
+
+    def cancel(self) -> None:
+        """Stop it if it has not started, else wait until it has finished (a thread cannot be interrupted);
+        its outcome is dropped."""
+        if not self._future.cancel():
+            self._future.exception()

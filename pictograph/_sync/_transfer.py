@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Iterable
+from collections.abc import Iterator, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.request import getproxies
@@ -42,7 +42,7 @@ from pictograph_api.types import UNSET
 
 from pictograph._args import check_name, check_range, image_path_of, normalize_folder
 from pictograph._sync._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
-from pictograph._sync._pool import run_bounded, send_direct
+from pictograph._sync._pool import Background, run_bounded, send_direct
 from pictograph._imaging import measure
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter, reporter_for
@@ -751,30 +751,84 @@ class Transfers:
                 unique.append(entry)
         reporter.start(len(unique), unit="file", description=f"upload to {dataset}")
         try:
-            pending = list(chunks(unique, UPLOAD_CHUNK))
-            for index, chunk in enumerate(pending):
-                try:
-                    done, problems = self._upload_chunk(dataset, chunk, max_workers, reporter)
-                except PictographError as exc:
-                    if index == 0:
-                        raise  # nothing was registered yet: the request itself is wrong (dataset, key, plan)
-                    if isinstance(exc, _FATAL_FOR_ALL):
-                        rest = [e for c in pending[index:] for e in c]
-                        failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc)) for e in rest)
-                        break
-                    failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc)) for e in chunk)
-                    continue
-                succeeded.extend(done)
-                failed.extend(problems)
+            done, problems = self._upload_chunks(dataset, list(chunks(unique, UPLOAD_CHUNK)), max_workers,
+                                                       reporter)
         finally:
             reporter.finish()
+        succeeded.extend(done)
+        failed.extend(problems)
         return BulkUploadReport(succeeded=succeeded, failed=failed)
 
-    def _upload_chunk(
-        self, dataset: str, chunk: Iterable[UploadEntry], max_workers: int, reporter: ProgressReporter
+    def _upload_chunks(
+        self, dataset: str, pending: list[Sequence[UploadEntry]], max_workers: int, reporter: ProgressReporter
     ) -> tuple[list[Image], list[UploadFailure]]:
-        """One chunk of ≤ 500: bulk upload URLs, PUTs side by side, bulk register of the PUTs that worked."""
-        items = list(chunk)
+        """Chunks of ≤ 500 as a pipeline: bulk upload URLs, PUTs side by side, bulk register of the PUTs that worked.
+
+        Chunk k+1's upload URLs are asked for while chunk k's files go up, and chunk k is registered while
+        chunk k+1's files go up, so neither API call leaves the PUT workers idle. A chunk's outcomes are
+        reported in chunk order once its registration is settled; only what the server registered counts as
+        uploaded. An error of the first chunk's calls is raised (the request itself is wrong: dataset, key,
+        plan); later, an error that every chunk would meet (auth, role, dataset gone, plan) fails the rest of
+        the call, any other fails its own chunk.
+        """
+        succeeded: list[Image] = []
+        failed: list[UploadFailure] = []
+
+        def fail(entries: Iterable[UploadEntry], exc: BaseException) -> None:
+            failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc)) for e in entries)
+
+        def rest(index: int) -> list[UploadEntry]:
+            return [e for c in pending[index:] for e in c]
+
+        urls_job: Background[list[str]] | None = None
+        previous: _ChunkPuts | None = None  # PUTs done, registration under way
+        try:
+            if pending:
+                urls_job = Background(self._chunk_urls, dataset, pending[0])
+            for index, chunk in enumerate(pending):
+                assert urls_job is not None
+                urls: list[str] | None = None
+                url_error: PictographError | None = None
+                try:
+                    urls = urls_job.result()
+                except PictographError as exc:
+                    if index == 0:
+                        raise
+                    url_error = exc
+                urls_job = None
+                if index + 1 < len(pending) and not isinstance(url_error, _FATAL_FOR_ALL):
+                    urls_job = Background(self._chunk_urls, dataset, pending[index + 1])
+                current = _ChunkPuts(index, chunk)
+                if urls is not None:
+                    self._put_chunk(current, urls, max_workers, reporter)
+                if previous is not None:  # its registration ran beside the PUTs above
+                    settling, previous = previous, None
+                    stop = self._settle(settling, succeeded, failed, reporter)
+                    if stop is not None:
+                        fail(rest(index), stop)
+                        return succeeded, failed
+                if url_error is not None:
+                    if isinstance(url_error, _FATAL_FOR_ALL):
+                        fail(rest(index), url_error)
+                        return succeeded, failed
+                    fail(chunk, url_error)
+                    continue
+                if current.uploaded:
+                    current.registration = Background(self._register_chunk, dataset, current.uploaded)
+                previous = current
+            if previous is not None:
+                settling, previous = previous, None
+                self._settle(settling, succeeded, failed, reporter)
+        finally:
+            # Only when the call is being abandoned (an error raised, Ctrl-C) is anything still under way here.
+            if urls_job is not None:
+                urls_job.cancel()
+            if previous is not None and previous.registration is not None:
+                previous.registration.cancel()
+        return succeeded, failed
+
+    def _chunk_urls(self, dataset: str, items: Sequence[UploadEntry]) -> list[str]:
+        """The signed upload URLs of one chunk, in its order (one bulk call)."""
         request = BulkUploadUrlRequest(
             dataset=dataset,
             images=[UploadUrlItem(filename=e.filename, content_type=e.content_type, directory_path=e.directory_path)
@@ -785,17 +839,24 @@ class Transfers:
         raw_urls = payload.get("upload_urls") if isinstance(payload, dict) else None
         if not isinstance(raw_urls, list) or len(raw_urls) != len(items):
             raise schema_error("BulkUploadUrls", f"expected {len(items)} upload_urls in request order", payload)
-        urls = [_upload_url_of(u) for u in raw_urls]
-        failures: list[UploadFailure] = []
-        uploaded: list[_PutOutcome] = []
-        for outcome in run_bounded(self._put_entry, list(zip(items, urls, strict=True)), max_workers):
+        return [_upload_url_of(u) for u in raw_urls]
+
+    def _put_chunk(
+        self, puts: _ChunkPuts, urls: list[str], max_workers: int, reporter: ProgressReporter
+    ) -> None:
+        """The PUTs of one chunk side by side; a failed PUT is reported (and counted) at once."""
+        for outcome in run_bounded(self._put_entry, list(zip(puts.entries, urls, strict=True)), max_workers):
             if outcome.error is None:
-                uploaded.append(outcome)
+                puts.uploaded.append(outcome)
             else:
-                failures.append(UploadFailure(outcome.entry.filename, outcome.entry.directory_path, outcome.error))
+                puts.failures.append(UploadFailure(outcome.entry.filename, outcome.entry.directory_path,
+                                                   outcome.error))
                 reporter.advance(1, outcome.entry.filename)
-        if not uploaded:
-            return [], failures
+
+    def _register_chunk(
+        self, dataset: str, uploaded: list[_PutOutcome]
+    ) -> tuple[list[Image], dict[tuple[str, str], str]]:
+        """Bulk register the files of one chunk whose PUT worked (one call)."""
         register = BulkRegisterRequest(
             dataset=dataset,
             images=[
@@ -807,31 +868,54 @@ class Transfers:
                 for o in uploaded
             ],
         )
-        try:
-            response = self._transport.send(bulk_register_images._get_kwargs(body=register))
-            images, refused = _bulk_register_result(
-                unwrap(response.status_code, response.content, "data", "BulkRegisterResult")
-            )
-        except PictographError as exc:
-            if isinstance(exc, _FATAL_FOR_ALL):
-                raise
-            error = f"uploaded but not registered: {describe_error(exc)}"
-            failures.extend(UploadFailure(o.entry.filename, o.entry.directory_path, error) for o in uploaded)
-            for o in uploaded:
-                reporter.advance(1, o.entry.filename)
-            return [], failures
+        response = self._transport.send(bulk_register_images._get_kwargs(body=register))
+        return _bulk_register_result(unwrap(response.status_code, response.content, "data", "BulkRegisterResult"))
+
+    def _settle(
+        self, puts: _ChunkPuts, succeeded: list[Image], failed: list[UploadFailure], reporter: ProgressReporter
+    ) -> PictographError | None:
+        """Wait for a chunk's registration and report the chunk; the error that must stop the call, if any."""
         registered: list[Image] = []
-        by_key = {(_folder_of(img.directory_path), img.filename): img for img in images}
-        for o in uploaded:
-            key = (o.entry.directory_path, o.entry.filename)
-            image = by_key.pop(key, None)
-            if image is not None:
-                registered.append(image)
+        failures = list(puts.failures)
+        if puts.registration is not None:
+            try:
+                images, refused = puts.registration.result()
+            except PictographError as exc:
+                if isinstance(exc, _FATAL_FOR_ALL):
+                    if puts.index == 0:
+                        raise  # nothing was registered yet: the request itself is wrong (dataset, key, plan)
+                    failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc))
+                                  for e in puts.entries)
+                    return exc
+                error = f"uploaded but not registered: {describe_error(exc)}"
+                failures.extend(UploadFailure(o.entry.filename, o.entry.directory_path, error) for o in puts.uploaded)
+                for o in puts.uploaded:
+                    reporter.advance(1, o.entry.filename)
             else:
-                reason = refused.get(key, "the server did not confirm the registration")
-                failures.append(UploadFailure(o.entry.filename, o.entry.directory_path, reason))
-            reporter.advance(1, o.entry.filename)
-        return registered, failures
+                by_key = {(_folder_of(img.directory_path), img.filename): img for img in images}
+                for o in puts.uploaded:
+                    key = (o.entry.directory_path, o.entry.filename)
+                    image = by_key.pop(key, None)
+                    if image is not None:
+                        registered.append(image)
+                    else:
+                        reason = refused.get(key, "the server did not confirm the registration")
+                        failures.append(UploadFailure(o.entry.filename, o.entry.directory_path, reason))
+                    reporter.advance(1, o.entry.filename)
+        succeeded.extend(registered)
+        failed.extend(failures)
+        return None
+
+
+@attrs.define
+class _ChunkPuts:
+    """One chunk of an upload once its PUTs ran: what went up, what did not, and its registration under way."""
+
+    index: int
+    entries: Sequence[UploadEntry]
+    uploaded: list[_PutOutcome] = attrs.Factory(list)
+    failures: list[UploadFailure] = attrs.Factory(list)
+    registration: Background[tuple[list[Image], dict[tuple[str, str], str]]] | None = None
 
 
 @attrs.define
