@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import shutil
 import tempfile
 import weakref
@@ -200,11 +201,11 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> Annotat
 
 
 def _counted(images: Any, notes: Notes) -> Iterator[ImageRecord]:
-    counts = notes.read_counts
+    update = notes.read_counts.update
+    kind = operator.attrgetter("type")
     for image in images:
         notes.images_read += 1
-        for ann in image.annotations:
-            counts[ann.type] += 1
+        update(map(kind, image.annotations))
         yield image
 
 

@@ -79,8 +79,14 @@ def text_value(value: Any, *, path: str, location: str, what: str) -> str:
 
 def label_stem(filename: str) -> str:
     """``a/b.jpg`` → ``a/b`` (the image's relative path without its suffix)."""
-    p = PurePosixPath(filename)
-    return str(p.with_suffix("")) if p.suffix else str(p)
+    if "//" in filename or "/./" in filename or filename.startswith(("./", "/")) or filename.endswith(("/", "/.")):
+        p = PurePosixPath(filename)  # not normalised yet: let pathlib tidy it
+        return str(p.with_suffix("")) if p.suffix else str(p)
+    dot = filename.rfind(".")
+    # pathlib's rule: the last part's suffix starts at its last '.', which is neither its first nor last char
+    if dot > filename.rfind("/") + 1 and dot < len(filename) - 1:
+        return filename[:dot]
+    return filename
 
 
 def out_path(root: Path, rel: str) -> Path:
@@ -97,10 +103,19 @@ class OutDir:
         self._made = {self.root}
 
     def write(self, rel: str, data: str) -> None:
-        path = os.path.join(self.root, *rel.split("/"))
+        path = self.root + "/" + rel if os.sep == "/" else os.path.join(self.root, *rel.split("/"))
         folder = os.path.dirname(path)
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-        with open(path, "wb") as f:
-            f.write(data.encode("utf-8"))
+        # os.open / os.write: no buffered file object per file (thousands of small files)
+        fd = os.open(path, _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(data.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -33,11 +33,18 @@ __all__ = [
 ]
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Already normal names: ASCII parts of word characters, '-', '.' and ' ' joined by single '/', no part longer
+# than 240 bytes, no leading '/'.  Parts '.' and '..' still match and are refused by the check below.
+_PLAIN = re.compile(r"[A-Za-z0-9_. -]{1,240}(?:/[A-Za-z0-9_. -]{1,240})*", re.ASCII)
 
 
 def safe_relpath(name: str, *, path: str | None = None, location: str | None = None) -> str:
     """Normalise an untrusted relative file name to ``a/b.jpg`` form; refuse absolute names, drive letters
     and ``..`` parts with :class:`FormatError` (they would point outside the destination)."""
+    if type(name) is str and _PLAIN.fullmatch(name):
+        parts = name.split("/")
+        if "." not in parts and ".." not in parts:
+            return name
     cleaned = name.replace("\\", "/")
     if not cleaned or cleaned.startswith("/") or _DRIVE.match(cleaned):
         raise FormatError(f"file name {name!r} is absolute or empty; only relative names are allowed",

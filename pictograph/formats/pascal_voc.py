@@ -13,13 +13,24 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from pictograph.errors import FormatError
 from pictograph.formats._common import OutDir, label_stem, number
 from pictograph.formats._io import parse_xml, safe_relpath
 from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream
 from pictograph.formats._report import Notes
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped (``xml.sax.saxutils`` would import ``urllib``)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
 
 NAME = "pascal_voc"
 CAN_WRITE = True

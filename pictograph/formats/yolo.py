@@ -228,6 +228,70 @@ def _clip(v: float) -> tuple[float, bool]:
     return v, False
 
 
+_POLY_AS_BOX: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", "polygon")
+
+
+def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines: list[str],
+                  class_index: dict[str, int], order: ClassOrder, image_written: dict[str, int],
+                  tally: dict[tuple[Any, str, str], int], notes: Notes, fname: str, task: str) -> int:
+    """``cls cx cy w h`` lines of one image's boxes and polygon hulls; returns how many were clipped."""
+    clipped = 0
+    boxes = polygons = 0
+    poly_first = False
+    append = lines.append
+    for k, ann in enumerate(annotations):
+        t = ann.type
+        if t == "polygon":
+            r = ann.paths[0]
+            xs = r[0::2]
+            ys = r[1::2]
+            x0 = min(xs) / W
+            x1 = max(xs) / W
+            y0 = min(ys) / H
+            y1 = max(ys) / H
+        elif t == "bbox":
+            x, y, bw, bh = ann.box  # type: ignore[misc]
+            x0 = x / W
+            y0 = y / H
+            x1 = (x + bw) / W
+            y1 = (y + bh) / H
+            if ann.oriented is not None:
+                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                            f"annotation {k}", t)
+        else:
+            notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
+            continue
+        c = class_index.get(ann.name)
+        if c is None:
+            c = class_index[ann.name] = order.index(ann.name)
+        if t == "polygon":
+            if not polygons and not boxes:
+                poly_first = True
+            polygons += 1
+        if x0 < 0.0 or y0 < 0.0 or x1 > 1.0 or y1 > 1.0:
+            clipped += 1
+            x0, x1 = min(max(x0, 0.0), 1.0), min(max(x1, 0.0), 1.0)
+            y0, y1 = min(max(y0, 0.0), 1.0), min(max(y1, 0.0), 1.0)
+        if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
+            notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
+                       f"annotation {k}", t)
+            if t == "polygon":
+                polygons -= 1
+                tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + 1
+            continue
+        # printf-style formatting of the 4 floats is measurably faster than an f-string here
+        append("%d %.6f %.6f %.6f %.6f\n" % (c, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0))  # noqa: UP031
+        if t == "bbox":
+            boxes += 1
+    if polygons:
+        tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + polygons
+    # the counts in the order the types first appear, as the report lists them
+    for t, n in (("polygon", polygons), ("bbox", boxes)) if poly_first else (("bbox", boxes), ("polygon", polygons)):
+        if n:
+            image_written[t] = n
+    return clipped
+
+
 def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str = "detect",
           **options: Any) -> None:
     if task not in ("detect", "segment"):
@@ -257,46 +321,18 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
         tally: dict[tuple[Any, str, str], int] = {}
         clipped = 0
         image_written: dict[str, int] = {}
-        for k, ann in enumerate(image.annotations):
-            t = ann.type
-            if t == "polyline" or t == "keypoint":
-                notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
-                continue
-            c = class_index.get(ann.name)
-            if c is None:
-                c = class_index[ann.name] = order.index(ann.name)
-            if detect:
-                if t == "polygon":
-                    r = ann.paths[0]
-                    xs = r[0::2]
-                    ys = r[1::2]
-                    x0 = min(xs) / W
-                    x1 = max(xs) / W
-                    y0 = min(ys) / H
-                    y1 = max(ys) / H
-                    key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
-                    tally[key] = tally.get(key, 0) + 1
-                else:
-                    box = ann.box
-                    assert box is not None
-                    x, y, bw, bh = box
-                    x0 = x / W
-                    y0 = y / H
-                    x1 = (x + bw) / W
-                    y1 = (y + bh) / H
-                    if ann.oriented is not None:
-                        notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
-                                    f"annotation {k}", t)
-                if x0 < 0.0 or y0 < 0.0 or x1 > 1.0 or y1 > 1.0:
-                    clipped += 1
-                    x0, x1 = min(max(x0, 0.0), 1.0), min(max(x1, 0.0), 1.0)
-                    y0, y1 = min(max(y0, 0.0), 1.0), min(max(y1, 0.0), 1.0)
-                if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
-                    notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
-                               f"annotation {k}", t)
+        if detect:
+            clipped = _detect_lines(image.annotations, W, H, lines, class_index, order, image_written, tally,
+                                    notes, fname, task)
+        else:
+            for k, ann in enumerate(image.annotations):
+                t = ann.type
+                if t == "polyline" or t == "keypoint":
+                    notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
                     continue
-                lines.append(f"{c} {(x0 + x1) / 2:.6f} {(y0 + y1) / 2:.6f} {x1 - x0:.6f} {y1 - y0:.6f}\n")
-            else:
+                c = class_index.get(ann.name)
+                if c is None:
+                    c = class_index[ann.name] = order.index(ann.name)
                 if t == "polygon":
                     flat = ann.paths[0]
                     if len(ann.paths) > 1:
@@ -316,7 +352,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
                     vals.append(f"{cv:.6f}")
                 clipped += hit
                 lines.append(f"{c} " + " ".join(vals) + "\n")
-            image_written[t] = image_written.get(t, 0) + 1
+                image_written[t] = image_written.get(t, 0) + 1
         written.update(image_written)
         if tally:
             notes.tally("write", fname, tally)

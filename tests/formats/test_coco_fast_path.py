@@ -1,0 +1,95 @@
+"""The COCO reader's orjson fast path (annotations parsed in slices) reads exactly what the standard-library
+path reads, and reports errors at the same place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pictograph.errors import FormatError
+from pictograph.formats import coco, read
+
+orjson = pytest.importorskip("orjson")
+
+
+def _doc(n: int = 60) -> dict[str, Any]:
+    anns: list[dict[str, Any]] = []
+    for k in range(n):
+        a: dict[str, Any] = {"id": k + 1, "image_id": k % 7 + 1, "category_id": k % 3 + 1, "iscrowd": 0}
+        if k % 4 == 0:
+            a.update(bbox=[k, k / 3, 5.5, 2.25], segmentation=[])
+        elif k % 4 == 1:
+            a["segmentation"] = [[k, 0, k + 4.1, 0, k + 4.1, 3.3, k, 3]]
+        elif k % 4 == 2:  # nested values and strings holding '},' and '}]': cuts there must not be trusted
+            a.update(bbox=[1, 2, 3, 4], attributes={"note": "x}, {y}]", "nested": [{"a": 1}, {"b": [2]}]})
+        else:
+            a.update(segmentation=[[0, 0, 4, 0, 4, 4], [9, 9, 12, 9, 12, 12]], score=0.5)
+        anns.append(a)
+    return {"images": [{"id": i, "file_name": f"im_{i}.jpg", "width": 640, "height": 480} for i in range(1, 8)],
+            "annotations": anns,
+            "categories": [{"id": c, "name": f"c{c}"} for c in (1, 2, 3)]}
+
+
+def _read(path: Path) -> list[Any]:
+    ds = read(path, "coco")
+    return [(im.filename, im.width, im.height, im.annotations) for im in ds.images]
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    monkeypatch.setattr(coco, "_CHUNK", 256)
+    monkeypatch.setattr(coco, "_MIN_CHUNK", 64)
+    fast = _result(path)
+    monkeypatch.setattr(coco, "_orjson", None)
+    slow = _result(path)
+    return fast, slow
+
+
+def _result(path: Path) -> Any:
+    try:
+        return _read(path)
+    except FormatError as exc:
+        return ("error", str(exc))
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_fast_path_reads_what_the_stdlib_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               indent: int | None) -> None:
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(_doc(), indent=indent))
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow
+    assert sum(len(anns) for *_, anns in fast) == 75  # 60 objects, the 15 two-ring ones split in two
+
+
+@pytest.mark.parametrize("bad, where", [
+    ("NaN", "line"),
+    ("1" + "0" * 25, "annotations[41]"),  # beyond 64 bits: orjson would make it a float
+    ("true", "annotations[41]"),
+    ("\"x\"", "annotations[41]"),
+])
+def test_fast_path_errors_match_the_stdlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str,
+                                           where: str) -> None:
+    doc = _doc()
+    doc["annotations"][41]["segmentation"] = [[0, 0, 4, 0, 4, 4, 0, 4]]
+    text = json.dumps(doc).replace("[[0, 0, 4, 0, 4, 4, 0, 4]]", f"[[0, 0, 4, 0, 4, {bad}, 0, 4]]")
+    p = tmp_path / "c.json"
+    p.write_text(text)
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow
+    assert fast[0] == "error" and where in fast[1]
+
+
+def test_fast_path_handles_a_trailing_comma_and_an_empty_array(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "c.json"
+    text = json.dumps(_doc(12))
+    p.write_text(text.replace("}], \"categories\"", "},], \"categories\"", 1))
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow and fast[0] == "error"
+    doc = _doc(0)
+    p.write_text(json.dumps(doc))
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow and all(not anns for *_, anns in fast)
