@@ -280,5 +280,8 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
         opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}
         name, dataset = _read_local(local, source, from_format, notes, opts)
         _write(dataset, dest, to_format, notes, overwrite, dict(write_options or {}))
+        # Free the data while the collector is still paused: re-enabled with it alive, the collector's first
+        # pass would walk every object allocated meanwhile (~0.08 s for 100,000 annotations).
+        del dataset
     return ConversionReport.from_notes(notes, source=str(source), destination=str(dest),
                                        from_format=name, to_format=to_format)

@@ -123,6 +123,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMS = frozenset({int, float})
 _BLANKS = frozenset({" ", "\t", "\n", "\r"})
 _BIG = 2**53
+_NOTHING = object()
 _CHUNK = 1 << 19
 _MIN_CHUNK = 1 << 13
 _DIGITS = str.maketrans("123456789", "000000000")
@@ -225,6 +226,8 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
     decode_error = _orjson.JSONDecodeError
     ws = _WS.match
     size = _CHUNK
+    last_iid: Any = _NOTHING
+    g: list[_Raw] = []
     while True:
         end = _boundary(text, pos + size)
         items: Any = None
@@ -244,6 +247,7 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                 continue
             pos, index, done = _stream_stdlib(text, pos, file, notes, groups, ann_image_ids, index,
                                               pos + _MIN_CHUNK)
+            last_iid = _NOTHING
             if done:
                 return pos
             continue
@@ -259,7 +263,8 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                 if seg:
                     if type(seg) is list and len(seg) == 1:
                         ring = seg[0]
-                        if type(ring) is list and len(ring) >= 6 and not len(ring) % 2 and _numbers(ring):
+                        if (type(ring) is list and len(ring) >= 6 and not len(ring) % 2
+                                and (list(map(type, ring)).count(float) == len(ring) or _numbers(ring))):
                             raw = (index, get("category_id"), "polygon", (tuple(ring),), get("id"), 1.0, [])
                 else:
                     bbox = get("bbox")
@@ -269,14 +274,17 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
             if raw is None:
                 raw = _compact(a, index, file, notes)
             iid = get("image_id")
-            try:
-                g = groups.get(iid)
-            except TypeError:
-                raise _err(f"image_id {iid!r} is not in 'images'", file,
-                           f"annotations[{index}].image_id") from None
-            if g is None:
-                g = groups[iid] = []
-                ann_image_ids.append((iid, index))
+            if iid != last_iid:  # annotations usually come image by image
+                try:
+                    found = groups.get(iid)
+                except TypeError:
+                    raise _err(f"image_id {iid!r} is not in 'images'", file,
+                               f"annotations[{index}].image_id") from None
+                if found is None:
+                    found = groups[iid] = []
+                    ann_image_ids.append((iid, index))
+                g = found
+                last_iid = iid
             if raw is not None:
                 g.append(raw)
             index += 1

@@ -125,11 +125,18 @@ def _read_file(file: Path, notes: Notes) -> ImageRecord:
     return ImageRecord(filename, w, h, tuple(anns), None, fname)
 
 
+_POLY_KEY: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", "polygon")
+_ROUNDED = "box rounded to whole pixels (VOC integer pixels)"
+_ROUND_KEYS: dict[str, tuple[Any, str, str]] = {t: ("normalized", _ROUNDED, t) for t in ("bbox", "polygon")}
+_NO_FLAGS = "<truncated>0</truncated><difficult>0</difficult>"
+
+
 def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any) -> None:
     written = notes.written_counts
     seen: set[str] = set()
     out = OutDir(out_dir)
-    names: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    isfinite = math.isfinite
     for image in dataset.images:
         fname = image.filename
         rel = f"Annotations/{label_stem(safe_relpath(fname, location='image file name'))}.xml"
@@ -138,53 +145,55 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
             continue
         seen.add(rel)
         objects: list[str] = []
+        append = objects.append
         tally: dict[tuple[Any, str, str], int] = {}
         image_written: dict[str, int] = {}
         for k, ann in enumerate(image.annotations):
             t = ann.type
-            if t == "polyline" or t == "keypoint":
-                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
-                continue
             if t == "polygon":
                 r = ann.paths[0]
                 xs = r[0::2]
                 ys = r[1::2]
-                x, y = min(xs), min(ys)
-                x2, y2 = max(xs), max(ys)
-                key: tuple[Any, str, str] = ("lossy", "polygon written as its bounding box", t)
-                tally[key] = tally.get(key, 0) + 1
-            else:
-                assert ann.box is not None
-                x, y, w, h = ann.box
-                x2, y2 = x + w, y + h
+                x = min(xs)
+                y = min(ys)
+                x2 = max(xs)
+                y2 = max(ys)
+                tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
+            elif t == "bbox":
+                x, y, w, h = ann.box  # type: ignore[misc]
+                x2 = x + w
+                y2 = y + h
                 if ann.oriented is not None:
                     notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
                                 f"annotation {k}", t)
-            if not (math.isfinite(x2) and math.isfinite(y2)):
+            else:
+                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
+                continue
+            if not (isfinite(x2) and isfinite(y2)):
                 notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
                 continue
-            xmin, ymin, xmax, ymax = round(x) + 1, round(y) + 1, round(x2), round(y2)
+            xmin = round(x) + 1
+            ymin = round(y) + 1
+            xmax = round(x2)
+            ymax = round(y2)
             if xmax < xmin or ymax < ymin:
                 notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
                            f"annotation {k}", t)
                 continue
             if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
-                key = ("normalized", "box rounded to whole pixels (VOC integer pixels)", t)
+                key = _ROUND_KEYS[t]
                 tally[key] = tally.get(key, 0) + 1
-            name = names.get(ann.name)
-            if name is None:
-                name = names[ann.name] = escape(ann.name)
+            head = heads.get(ann.name)
+            if head is None:
+                head = heads[ann.name] = f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
             attributes = ann.attributes
             if attributes and isinstance(attributes, dict):
                 flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
                          f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
             else:
-                flags = "<truncated>0</truncated><difficult>0</difficult>"
-            objects.append(
-                f"<object><name>{name}</name><pose>Unspecified</pose>{flags}"
-                f"<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax><ymax>{ymax}</ymax>"
-                "</bndbox></object>"
-            )
+                flags = _NO_FLAGS
+            append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
+                   f"<ymax>{ymax}</ymax></bndbox></object>")
             image_written[t] = image_written.get(t, 0) + 1
         written.update(image_written)
         if tally:
