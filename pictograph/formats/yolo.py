@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-import yaml
 
 from pictograph.errors import FormatError
 from pictograph.formats._common import ClassOrder, OutDir, label_stem
@@ -66,6 +65,8 @@ def _nesting(text: str) -> int:
 
 def _load_names(root: Path) -> list[str]:
     yamls = [root / "data.yaml"] if (root / "data.yaml").is_file() else sorted(root.glob("*.yaml"))
+    import yaml  # imported when needed: writing rarely needs it (see _data_yaml)
+
     for y in yamls:
         try:
             text = y.read_text(encoding="utf-8")
@@ -220,6 +221,37 @@ def _read_label(label: Path, root: Path, names: list[str], sidecar: dict[str, di
     return ImageRecord(filename, w, h, tuple(anns), subset, fname)
 
 
+# Strings PyYAML writes as plain scalars whatever the context: an identifier that no implicit resolver (bool, null)
+# would read as something else.  Only these are written without PyYAML, which then need not even be imported.
+_PLAIN_YAML = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)?", re.ASCII)
+_YAML_WORDS = frozenset(["y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
+                         "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"])
+
+
+def _plain(value: Any) -> bool:
+    return type(value) is str and _PLAIN_YAML.fullmatch(value) is not None and value not in _YAML_WORDS
+
+
+def _data_yaml(data: dict[str, Any]) -> str:
+    """``data.yaml`` text, exactly as ``yaml.safe_dump(data, allow_unicode=True, sort_keys=False)`` writes it."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if not _plain(key):
+            break
+        if type(value) is int or _plain(value):
+            lines.append(f"{key}: {value}")
+        elif type(value) is list and value and all(_plain(v) for v in value):
+            lines.append(f"{key}:")
+            lines.extend(f"- {v}" for v in value)
+        else:
+            break
+    else:
+        return "".join(line + "\n" for line in lines)
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def _clip(v: float) -> tuple[float, bool]:
     if v < 0.0:
         return 0.0, True
@@ -372,7 +404,6 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
         data["val"] = "images"
     data["nc"] = len(names)
     data["names"] = names
-    (out_dir / "data.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                                       encoding="utf-8")
+    (out_dir / "data.yaml").write_text(_data_yaml(data), encoding="utf-8")
     with open(out_dir / SIDECAR, "w", encoding="utf-8") as f:
         f.write(json.dumps({"images": entries}, ensure_ascii=False))

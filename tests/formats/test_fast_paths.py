@@ -1,5 +1,5 @@
-"""The COCO reader's orjson fast path (annotations parsed in slices) reads exactly what the standard-library
-path reads, and reports errors at the same place."""
+"""Fast paths of the format code read and write exactly what the plain paths do: the COCO reader's orjson
+slices (errors reported at the same place) and YOLO's data.yaml written without PyYAML."""
 
 from __future__ import annotations
 
@@ -93,3 +93,28 @@ def test_fast_path_handles_a_trailing_comma_and_an_empty_array(tmp_path: Path,
     p.write_text(json.dumps(doc))
     fast, slow = _both(p, monkeypatch)
     assert fast == slow and all(not anns for *_, anns in fast)
+
+
+@pytest.mark.parametrize("names", [
+    ["car", "person", "class_0", "_x", "Bus2"],
+    ["yes", "No", "on", "null", "y", "true"],
+    ["1abc", "-x", "a b", "a: b", "#c", "été", "", "~", ".inf", "0x1F", "2001-12-14", "a/b", "<<", "="],
+])
+def test_data_yaml_is_what_pyyaml_writes(names: list[str]) -> None:
+    import yaml
+
+    from pictograph.formats.yolo import _data_yaml
+
+    for subsets in ([], ["train", "valid", "test"], ["my split"], ["yes"]):
+        data: dict[str, Any] = {}
+        for s in subsets:
+            data["val" if s in ("valid", "val") else s] = f"images/{s}"
+        if not subsets:
+            data["train"] = data["val"] = "images"
+        data["nc"] = len(names)
+        data["names"] = names
+        for one in ([n] for n in names):
+            data["names"] = one
+            assert _data_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False), data
+        data["names"] = names
+        assert _data_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False), data
