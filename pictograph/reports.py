@@ -81,10 +81,15 @@ class UploadFailure:
 
 @attrs.frozen
 class BulkUploadReport:
-    """The outcome of ``images.upload_many``: ``succeeded`` holds only registered images."""
+    """The outcome of ``images.upload_many``: ``succeeded`` holds only images this call registered.
+
+    ``skipped`` holds the images the dataset already had under the same folder, name and size (a rerun after
+    an interruption uploads only what is missing).
+    """
 
     succeeded: list[Image] = attrs.Factory(list)
     failed: list[UploadFailure] = attrs.Factory(list)
+    skipped: list[Image] = attrs.Factory(list)
 
     @property
     def ok(self) -> bool:

@@ -242,6 +242,7 @@ class Transfers:
     """Moves bytes for one client. Made by :func:`transfers_of`; the resources' transfer methods delegate here."""
 
     def __init__(self, client: Client, *, storage_transport: httpx.BaseTransport | None = None) -> None:
+        self._client = client
         self._transport = client._transport
         self._config = client._transport.config
         self._storage_transport = storage_transport or getattr(client, "_storage_transport", None)
@@ -749,6 +750,7 @@ class Transfers:
             else:
                 seen.add(key)
                 unique.append(entry)
+        unique, skipped = self._already_uploaded(dataset, unique)
         reporter.start(len(unique), unit="file", description=f"upload to {dataset}")
         try:
             done, problems = self._upload_chunks(dataset, list(chunks(unique, UPLOAD_CHUNK)), max_workers,
@@ -757,7 +759,31 @@ class Transfers:
             reporter.finish()
         succeeded.extend(done)
         failed.extend(problems)
-        return BulkUploadReport(succeeded=succeeded, failed=failed)
+        return BulkUploadReport(succeeded=succeeded, failed=failed, skipped=skipped)
+
+    def _already_uploaded(
+        self, dataset: str, entries: list[UploadEntry]
+    ) -> tuple[list[UploadEntry], list[Image]]:
+        """Split off the files the dataset already holds (same folder, name and size), so a rerun after a crash
+        uploads only the rest. One listing per target folder; a same-named image of another size is not
+        skipped (the server then refuses it as a duplicate and the report says so)."""
+        if not entries:
+            return entries, []
+        present: dict[tuple[str, str], Image] = {}
+        for directory in sorted({e.directory_path for e in entries}):
+            for image in self._client.datasets.list_images(dataset, directory_path=directory):
+                present[(directory, image.filename)] = image
+        if not present:
+            return entries, []
+        todo: list[UploadEntry] = []
+        skipped: list[Image] = []
+        for entry in entries:
+            existing = present.get((entry.directory_path, entry.filename))
+            if existing is not None and existing.file_size == entry.path.stat().st_size:
+                skipped.append(existing)
+            else:
+                todo.append(entry)
+        return todo, skipped
 
     def _upload_chunks(
         self, dataset: str, pending: list[Sequence[UploadEntry]], max_workers: int, reporter: ProgressReporter

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote
 from starlette.responses import FileResponse, Response
 
 from pictograph.testing._errors import HttpError
-from pictograph.testing._handlers import HANDLERS, Ctx, Reply
+from pictograph.testing._handlers import HANDLERS, Ctx, Reply, uploaded_path
 from pictograph.testing._signing import STORAGE_PREFIX, storage_error_xml
 from pictograph.testing._spec import API_PREFIX, Match, dumps, problems_body
 from pictograph.testing._state import ServerState
@@ -152,6 +152,8 @@ class MockApp:
             return
         if method == "PUT":
             body = await _read_body(receive)
+            if path.startswith(f"{STORAGE_PREFIX}/blobs/"):
+                target = uploaded_path(target)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + f".{uuid.uuid4().hex}.part")
             tmp.write_bytes(body)

@@ -7,6 +7,7 @@ behaviour (organizations, roles, names, caps, jobs) and return a :class:`Reply`.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -467,6 +468,15 @@ def create_bulk_upload_urls(ctx: Ctx) -> Reply:
     return Reply(payload={"data": {"upload_urls": urls}})
 
 
+def uploaded_path(blob: Path) -> Path:
+    """Where a signed PUT stores an image's bytes until it is registered.
+
+    Keeping uploads apart from registered blobs means a PUT for a name the dataset already holds (a rerun,
+    a duplicate) can never replace the bytes of the registered image; registration moves the upload in.
+    """
+    return blob.with_name(blob.name + ".uploaded")
+
+
 def _measure(path: Path) -> tuple[int | None, int | None]:
     try:
         from PIL import Image, ImageOps
@@ -484,14 +494,18 @@ def _register(ctx: Ctx, ds: dict[str, Any], item: dict[str, Any], loc: list[str 
     directory = normalize_directory(item["directory_path"])
     _check_new_image(ctx, ds, directory, item["filename"], loc)
     blob = ctx.db.blob_path(ds["id"], ctx.db.blob_key(directory, item["filename"]))
-    if not blob.is_file():
+    staged = uploaded_path(blob)  # where signed PUTs land; registered bytes are never overwritten
+    source = staged if staged.is_file() else blob
+    if not source.is_file():
         raise bad_request(f"no bytes were uploaded for {item['filename']!r}; PUT them to the upload URL first",
                           "upload_missing")
-    size = blob.stat().st_size
+    size = source.stat().st_size
     if size != item["file_size"]:
         raise bad_request(f"file_size {item['file_size']} does not match the {size} bytes uploaded",
                           "size_mismatch")
     check_image_caps(ctx, 1, size, None if usage is None else (usage[0], usage[1]))
+    if source is staged:
+        os.replace(staged, blob)
     width, height = item.get("width"), item.get("height")
     if width is None or height is None:
         width, height = _measure(blob)

@@ -95,6 +95,12 @@ class FakeCloud:
             if name not in self.images:
                 return httpx.Response(404, json={"error": {"code": "not_found", "message": "no image"}})
             return httpx.Response(200, content=self.images[name])
+        if path == "/api/v1/developer/images/" and request.method == "GET":  # what upload_many checks first
+            if request.url.params["dataset"] == "missing":
+                return httpx.Response(404, json={"error": {"code": "not_found", "message": "no dataset"}})
+            directory = request.url.params.get("directory_path")
+            present = [self._image(i) for i in self.registered if i["directory_path"] == directory]
+            return httpx.Response(200, json={"data": present, "pagination": {"has_more": False}})
         if path == "/api/v1/developer/datasets/ds" or path == "/api/v1/developer/datasets/missing":
             return httpx.Response(404, json={"error": {"code": "not_found", "message": "no dataset"}})
         body = json.loads(request.content) if request.content else {}
