@@ -1,10 +1,21 @@
 """Benchmark: COCO → YOLO and COCO → Pascal VOC with pictograph.formats, globox and datumaro.
 
 Generates a COCO file of 5,000 images and 100,000 annotations (half boxes, half 20-point polygons), then runs
-each conversion in a fresh process per tool and run, measuring whole-process wall time (median of the runs)
-and peak RSS (``ru_maxrss`` of the child from ``wait4``).  globox and datumaro run from the benchmark's own
-environment ``bench/.env/`` (made by ``bench/formats_env.sh``); a tool that is not installed there is reported
-and skipped, ours is always measured.
+each conversion in a fresh process per tool and run, measuring whole-process wall time (median of the runs),
+its user and system CPU time, and peak RSS (``ru_maxrss`` of the child from ``wait4``).  globox and datumaro run
+from the benchmark's own environment ``bench/.env/`` (made by ``bench/formats_env.sh``); a tool that is not
+installed there is reported and skipped, ours is always measured.
+
+Fairness details:
+
+* Every tool first does one untimed warm-up conversion per target (file cache, and for ours the bytecode: the
+  other tools were installed by pip, which compiles their ``.pyc`` files, while this checkout may run with
+  ``PYTHONDONTWRITEBYTECODE`` set; ours therefore runs with ``PYTHONPYCACHEPREFIX`` pointing into the work
+  folder so the warm-up leaves the compiled bytecode there, outside the source tree).
+* Each timed run writes into a new output folder and the outputs are deleted only after all runs.  Deleting
+  thousands of files right before a run made that run pay for it: ext4 without a journal skips recently
+  deleted inodes one by one when it allocates new ones, which added up to 0.8 s of system time to whichever
+  tool ran next.
 
 Usage::
 
@@ -74,11 +85,13 @@ def generate(path: Path, images: int, annotations: int, seed: int = 7) -> None:
                    "categories": cats}, f)
 
 
-def run(cmd: list[str], out: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in KiB and stderr tail of one fresh process."""
-    shutil.rmtree(out, ignore_errors=True)
+def run(cmd: list[str], out: Path, env: dict[str, str] | None = None) -> tuple[float, int, float, float]:
+    """Wall seconds, peak RSS in KiB, user and system CPU seconds of one fresh process writing to ``out``
+    (a folder that must not exist yet)."""
+    if out.exists():
+        raise RuntimeError(f"output folder {out} exists already")
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -86,7 +99,7 @@ def run(cmd: list[str], out: Path) -> tuple[float, int, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err.decode(errors='replace')[-800:]}")
-    return wall, int(usage.ru_maxrss), err.decode(errors="replace")[-200:]
+    return wall, int(usage.ru_maxrss), usage.ru_utime, usage.ru_stime
 
 
 def count_outputs(out: Path, target: str) -> int:
@@ -103,6 +116,44 @@ def available(module: str) -> bool:
         return False
     probe = subprocess.run([str(ENV_PYTHON), "-c", f"import {module}"], capture_output=True)
     return probe.returncode == 0
+
+
+def measure(tools: dict[str, Any], envs: dict[str, dict[str, str] | None], target: str, runs: int,
+            work: Path) -> list[dict[str, Any]]:
+    """One untimed warm-up per tool, then ``runs`` interleaved timed runs, each into a new folder."""
+    walls: dict[str, list[float]] = {name: [] for name in tools}
+    rss: dict[str, list[int]] = {name: [] for name in tools}
+    cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+    failed: set[str] = set()
+    last: dict[str, Path] = {}
+    # Runs are interleaved (tool A, B, C, then A, B, C again …) so that a change in machine load during the
+    # benchmark weighs on every tool alike; run 0 is the warm-up.
+    for i in range(runs + 1):
+        for name, make in tools.items():
+            if name in failed:
+                continue
+            out = work / f"{name}_{target}_{i}"
+            try:
+                wall, peak, user, system = run(make(target, out), out, envs.get(name))
+            except RuntimeError as exc:
+                print(f"{name} {target}: FAILED: {exc}")
+                failed.add(name)
+                continue
+            last[name] = out
+            if i:
+                walls[name].append(wall)
+                rss[name].append(peak)
+                cpu[name].append((user, system))
+    results = []
+    for name in tools:
+        if name in failed or not walls[name]:
+            continue
+        results.append({"tool": name, "target": target, "median_s": statistics.median(walls[name]),
+                        "min_s": min(walls[name]), "runs_s": walls[name],
+                        "median_user_s": statistics.median(u for u, _ in cpu[name]),
+                        "median_sys_s": statistics.median(s for _, s in cpu[name]),
+                        "peak_rss_mib": max(rss[name]) / 1024, "boxes_written": count_outputs(last[name], target)})
+    return results
 
 
 def main() -> int:
@@ -125,6 +176,9 @@ def main() -> int:
     tools: dict[str, Any] = {
         "pictograph": lambda target, out: [sys.executable, "-c", OURS, str(src), str(out), target],
     }
+    ours_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    ours_env["PYTHONPYCACHEPREFIX"] = str(args.work / "pycache")
+    envs: dict[str, dict[str, str] | None] = {"pictograph": ours_env}
     if ENV_GLOBOX.exists() and available("globox"):
         fmt = {"yolo": "yolo-darknet", "pascal_voc": "pascalvoc"}
         tools["globox"] = lambda target, out: [str(ENV_GLOBOX), "--quiet", "convert", "-f", "coco",
@@ -136,37 +190,21 @@ def main() -> int:
     else:
         print("datumaro is not installed in bench/.env (run bench/formats_env.sh): measuring without it")
 
-    # Runs are interleaved (tool A, B, C, then A, B, C again …) so that a change in machine load during the
-    # benchmark weighs on every tool alike.
+    # Outputs of earlier invocations go first; those of this one stay until every run is done (see above).
+    for old in args.work.glob("out_*"):
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(args.work / "runs", ignore_errors=True)
+    (args.work / "runs").mkdir(parents=True)
     results: list[dict[str, Any]] = []
-    for target in ("yolo", "pascal_voc"):
-        walls: dict[str, list[float]] = {name: [] for name in tools}
-        rss: dict[str, list[int]] = {name: [] for name in tools}
-        failed: set[str] = set()
-        for _ in range(args.runs):
-            for name, make in tools.items():
-                if name in failed:
-                    continue
-                out = args.work / f"out_{name}_{target}"
-                try:
-                    wall, peak, _ = run(make(target, out), out)
-                except RuntimeError as exc:
-                    print(f"{name} {target}: FAILED: {exc}")
-                    failed.add(name)
-                    continue
-                walls[name].append(wall)
-                rss[name].append(peak)
-        for name in tools:
-            if name in failed or not walls[name]:
-                continue
-            boxes = count_outputs(args.work / f"out_{name}_{target}", target)
-            results.append({"tool": name, "target": target, "median_s": statistics.median(walls[name]),
-                            "min_s": min(walls[name]), "runs_s": walls[name],
-                            "peak_rss_mib": max(rss[name]) / 1024, "boxes_written": boxes})
+    try:
+        for target in ("yolo", "pascal_voc"):
+            results += measure(tools, envs, target, args.runs, args.work / "runs")
+    finally:
+        shutil.rmtree(args.work / "runs", ignore_errors=True)
 
     print()
-    print(f"{'conversion':<18}{'tool':<12}{'median s':>10}{'min s':>8}{'peak RSS MiB':>14}{'boxes':>9}"
-          f"{'time vs ours':>14}{'RSS vs ours':>13}")
+    print(f"{'conversion':<18}{'tool':<12}{'median s':>10}{'min s':>8}{'user s':>8}{'sys s':>7}{'peak RSS MiB':>14}"
+          f"{'boxes':>9}{'time vs ours':>14}{'RSS vs ours':>13}")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)
         for r in (r for r in results if r["target"] == target):
@@ -174,7 +212,7 @@ def main() -> int:
             m_ratio = r["peak_rss_mib"] / ours["peak_rss_mib"] if ours else float("nan")
             r["time_ratio_vs_ours"], r["rss_ratio_vs_ours"] = t_ratio, m_ratio
             print(f"{'coco->' + target:<18}{r['tool']:<12}{r['median_s']:>10.2f}{r['min_s']:>8.2f}"
-                  f"{r['peak_rss_mib']:>14.0f}"
+                  f"{r['median_user_s']:>8.2f}{r['median_sys_s']:>7.2f}{r['peak_rss_mib']:>14.0f}"
                   f"{r['boxes_written']:>9}{t_ratio:>13.2f}x{m_ratio:>12.2f}x")
     for target in ("yolo", "pascal_voc"):
         ours = next((r for r in results if r["tool"] == "pictograph" and r["target"] == target), None)
