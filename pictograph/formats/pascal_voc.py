@@ -195,7 +195,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
             append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
                    f"<ymax>{ymax}</ymax></bndbox></object>")
             image_written[t] = image_written.get(t, 0) + 1
-        written.update(image_written)
+        for kind, n in image_written.items():
+            written[kind] += n
         if tally:
             notes.tally("write", fname, tally)
         size = ""

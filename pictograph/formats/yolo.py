@@ -270,7 +270,8 @@ def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines
     clipped = 0
     boxes = polygons = 0
     poly_first = False
-    append = lines.append
+    values: list[float] = []  # 5 per line, formatted at once below
+    extend = values.extend
     for k, ann in enumerate(annotations):
         t = ann.type
         if t == "polygon":
@@ -311,10 +312,12 @@ def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines
                 polygons -= 1
                 tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + 1
             continue
-        # printf-style formatting of the 4 floats is measurably faster than an f-string here
-        append("%d %.6f %.6f %.6f %.6f\n" % (c, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0))  # noqa: UP031
+        extend((c, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0))
         if t == "bbox":
             boxes += 1
+    if values:
+        # one printf-style format for the whole file: measurably faster than a format per line
+        lines.append(("%d %.6f %.6f %.6f %.6f\n" * (len(values) // 5)) % tuple(values))
     if polygons:
         tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + polygons
     # the counts in the order the types first appear, as the report lists them
@@ -385,7 +388,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
                 clipped += hit
                 lines.append(f"{c} " + " ".join(vals) + "\n")
                 image_written[t] = image_written.get(t, 0) + 1
-        written.update(image_written)
+        for kind, n in image_written.items():
+            written[kind] += n
         if tally:
             notes.tally("write", fname, tally)
         if clipped:
