@@ -27,6 +27,7 @@ from pictograph.formats._model import (
     ClassInfo,
     ImageRecord,
     ImageStream,
+    new_annotation,
     ring_area,
     ring_bounds,
 )
@@ -527,10 +528,10 @@ def _build(raws: Iterable[_Raw], cats: dict[Any, dict[str, Any]], names: dict[An
         name = names[cid]
         ident = None if aid is None else str(aid)
         if kind == "bbox":
-            append(Annotation(name, "bbox", geo, (), None, None, None, ident, confidence, attributes))
+            append(new_annotation(name, "bbox", geo, (), ident, confidence, attributes))
         elif kind == "polygon":
             if len(geo) == 1:
-                append(Annotation(name, "polygon", None, geo, None, None, None, ident, confidence, attributes))
+                append(new_annotation(name, "polygon", None, geo, ident, confidence, attributes))
                 continue
             notes.add("read", "normalized", f"multi-part segmentation split into {len(geo)} polygons",
                       str(file), f"annotations[{index}]", "polygon")

@@ -118,3 +118,18 @@ def test_data_yaml_is_what_pyyaml_writes(names: list[str]) -> None:
             assert _data_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False), data
         data["names"] = names
         assert _data_yaml(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False), data
+
+
+def test_new_annotation_equals_the_attrs_constructor() -> None:
+    from pictograph.formats import Annotation
+    from pictograph.formats._model import new_annotation
+
+    cases: list[tuple[Any, ...]] = [("car", "bbox", (1.0, 2, 3, 4.5), (), "7", 0.5, {"a": 1}),
+                                    ("road", "polygon", None, ((0.0, 0, 4, 0, 4, 4),), None, 1.0, [])]
+    for args in cases:
+        fast = new_annotation(*args)
+        name, kind, box, paths, ident, confidence, attributes = args
+        slow = Annotation(name, kind, box=box, paths=paths, id=ident, confidence=confidence,
+                          attributes=attributes)
+        assert fast == slow and repr(fast) == repr(slow)
+        assert fast.to_dict() | {"id": ""} == slow.to_dict() | {"id": ""}
