@@ -125,7 +125,7 @@ _NUMS = frozenset({int, float})
 _BLANKS = frozenset({" ", "\t", "\n", "\r"})
 _BIG = 2**53
 _NOTHING = object()
-_CHUNK = 1 << 19
+_CHUNK = 1 << 17
 _MIN_CHUNK = 1 << 13
 _DIGITS = str.maketrans("123456789", "000000000")
 _LONG_RUN = "0" * 20
@@ -211,7 +211,7 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                         ann_image_ids: list[tuple[Any, int]]) -> int:
     """Read the ``annotations`` array starting after its ``[``; return the position after its ``]``.
 
-    With ``orjson`` installed the array is parsed in slices of whole elements (about half a megabyte each,
+    With ``orjson`` installed the array is parsed in slices of whole elements (about 128 KiB each,
     cut after a ``}`` that a ``,`` or ``]`` follows); a slice that does not parse as a list of complete
     elements, because the cut fell inside a string or a nested value or because the slice is really malformed,
     is read again element by element by the standard library, which also names the place of any error.  So
@@ -269,8 +269,9 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                             raw = (index, get("category_id"), "polygon", (tuple(ring),), get("id"), 1.0, [])
                 else:
                     bbox = get("bbox")
-                    if (type(bbox) is list and len(bbox) == 4 and _numbers(bbox) and bbox[2] > 0
-                            and bbox[3] > 0):
+                    if (type(bbox) is list and len(bbox) == 4
+                            and (list(map(type, bbox)).count(float) == 4 or _numbers(bbox))
+                            and bbox[2] > 0 and bbox[3] > 0):
                         raw = (index, get("category_id"), "bbox", tuple(bbox), get("id"), 1.0, [])
             if raw is None:
                 raw = _compact(a, index, file, notes)
