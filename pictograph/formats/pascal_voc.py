@@ -151,13 +151,14 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
         for k, ann in enumerate(image.annotations):
             t = ann.type
             if t == "polygon":
+                # min and max through one sort: list.sort compares floats natively, min()/max() do not
                 r = ann.paths[0]
-                xs = r[0::2]
-                ys = r[1::2]
-                x = min(xs)
-                y = min(ys)
-                x2 = max(xs)
-                y2 = max(ys)
+                xs = sorted(r[0::2])
+                ys = sorted(r[1::2])
+                x = xs[0]
+                y = ys[0]
+                x2 = xs[-1]
+                y2 = ys[-1]
                 tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
             elif t == "bbox":
                 x, y, w, h = ann.box  # type: ignore[misc]

@@ -275,13 +275,14 @@ def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines
     for k, ann in enumerate(annotations):
         t = ann.type
         if t == "polygon":
+            # min and max through one sort: list.sort compares floats natively, min()/max() do not
             r = ann.paths[0]
-            xs = r[0::2]
-            ys = r[1::2]
-            x0 = min(xs) / W
-            x1 = max(xs) / W
-            y0 = min(ys) / H
-            y1 = max(ys) / H
+            xs = sorted(r[0::2])
+            ys = sorted(r[1::2])
+            x0 = xs[0] / W
+            x1 = xs[-1] / W
+            y0 = ys[0] / H
+            y1 = ys[-1] / H
         elif t == "bbox":
             x, y, bw, bh = ann.box  # type: ignore[misc]
             x0 = x / W
