@@ -133,3 +133,18 @@ def test_new_annotation_equals_the_attrs_constructor() -> None:
                           attributes=attributes)
         assert fast == slow and repr(fast) == repr(slow)
         assert fast.to_dict() | {"id": ""} == slow.to_dict() | {"id": ""}
+
+
+@pytest.mark.parametrize("data, error", [
+    (b"", "malformed JSON"),
+    (b"\xef\xbb\xbf" + json.dumps(_doc(4)).encode(), None),
+    (json.dumps(_doc(4)).encode().replace(b"im_1", b"im_\xff"), "not UTF-8"),
+])
+def test_coco_file_read_through_a_mapping(tmp_path: Path, data: bytes, error: str | None) -> None:
+    p = tmp_path / "c.json"
+    p.write_bytes(data)
+    if error is None:
+        assert sum(len(anns) for *_, anns in _read(p)) == 5
+    else:
+        with pytest.raises(FormatError, match=error):
+            _read(p)
