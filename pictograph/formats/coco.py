@@ -453,6 +453,8 @@ def _rle_of(seg: dict[str, Any], file: Path, loc: str) -> tuple[list[int], int, 
     if not (isinstance(counts, list) and all(type(v) is int and v >= 0 for v in counts)):
         raise _err("RLE counts must be a list of non-negative integers or a compressed string", file,
                    f"{loc}.counts")
+    if any(v > h * w for v in counts):  # also keeps absurd numbers (thousands of digits) out of the message
+        raise _err(f"an RLE run is longer than the {h * w} pixels of the mask", file, f"{loc}.counts")
     if sum(counts) != h * w:
         raise _err(f"RLE counts cover {sum(counts)} pixels, the mask has {h * w}", file, f"{loc}.counts")
     return counts, h, w

@@ -295,3 +295,16 @@ def test_over_long_file_names_are_refused(tmp_path: Path) -> None:
     doc = {**BASE, "images": [{"id": 1, "file_name": "x" * 300 + ".jpg", "width": 1, "height": 1}]}
     with pytest.raises(FormatError, match="longer than 240 bytes"):
         _read_all(_coco(tmp_path, doc), "coco")
+
+
+def test_coco_rle_with_an_absurdly_long_run_is_a_format_error(tmp_path: Path) -> None:
+    """Found by tests/stress fuzzing: a compressed RLE string decoding to a number of thousands of digits."""
+    doc = {
+        "images": [{"id": 1, "file_name": "a.jpg", "width": 4, "height": 4}],
+        "categories": [{"id": 1, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 1, "bbox": [0, 0, 1, 1],
+                         "segmentation": {"counts": "[" * 3000 + "1", "size": [4, 4]}}],
+    }
+    (tmp_path / "annotations.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(FormatError, match="RLE"):
+        list(read(tmp_path / "annotations.json", "coco").images)
