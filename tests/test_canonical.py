@@ -97,7 +97,7 @@ def test_non_numbers_are_rejected(bad: Any) -> None:
 
 
 def test_numpy_scalars_are_numbers_and_come_out_as_plain_python() -> None:
-    np = pytest.importorskip("numpy")
+    import numpy as np
     ann = normalize_annotation({"id": "a", "name": "c", "type": "bbox",
                                 "bbox": [np.float64(1.5), np.int64(2), np.float32(3), np.int32(4)]})
     assert ann["bounding_box"] == {"x": 1.5, "y": 2, "w": 3.0, "h": 4}
