@@ -123,6 +123,16 @@ class AsyncTransport:
             return error
         return None
 
+    async def _retry_or_raise(self, response: httpx.Response, attempt: int, last: bool) -> None:
+        """After a non-2xx answer: sleep before the next attempt when the status is retried, else raise."""
+        give_up = self._give_up_now(response)
+        if give_up is not None:
+            raise give_up
+        if response.status_code in RETRY_STATUSES and not last:
+            await self._retry_wait(attempt, response)
+            return
+        raise error_from_response(response.status_code, response.headers, response.content)
+
     async def send(self, request: dict[str, Any]) -> httpx.Response:
         """Send one logical call (retrying as §1.7 says) and return its 2xx response, body read."""
         prepared, method, path = self._prepare(request)
@@ -142,13 +152,7 @@ class AsyncTransport:
             )
             if response.is_success:
                 return response
-            give_up = self._give_up_now(response)
-            if give_up is not None:
-                raise give_up
-            if response.status_code in RETRY_STATUSES and not last:
-                await self._retry_wait(attempt, response)
-                continue
-            raise error_from_response(response.status_code, response.headers, response.content)
+            await self._retry_or_raise(response, attempt, last)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
@@ -175,10 +179,4 @@ class AsyncTransport:
                 return
             await response.aread()
             await response.aclose()
-            give_up = self._give_up_now(response)
-            if give_up is not None:
-                raise give_up
-            if response.status_code in RETRY_STATUSES and not last:
-                await self._retry_wait(attempt, response)
-                continue
-            raise error_from_response(response.status_code, response.headers, response.content)
+            await self._retry_or_raise(response, attempt, last)

@@ -124,6 +124,16 @@ class Transport:
             return error
         return None
 
+    def _retry_or_raise(self, response: httpx.Response, attempt: int, last: bool) -> None:
+        """After a non-2xx answer: sleep before the next attempt when the status is retried, else raise."""
+        give_up = self._give_up_now(response)
+        if give_up is not None:
+            raise give_up
+        if response.status_code in RETRY_STATUSES and not last:
+            self._retry_wait(attempt, response)
+            return
+        raise error_from_response(response.status_code, response.headers, response.content)
+
     def send(self, request: dict[str, Any]) -> httpx.Response:
         """Send one logical call (retrying as §1.7 says) and return its 2xx response, body read."""
         prepared, method, path = self._prepare(request)
@@ -143,13 +153,7 @@ class Transport:
             )
             if response.is_success:
                 return response
-            give_up = self._give_up_now(response)
-            if give_up is not None:
-                raise give_up
-            if response.status_code in RETRY_STATUSES and not last:
-                self._retry_wait(attempt, response)
-                continue
-            raise error_from_response(response.status_code, response.headers, response.content)
+            self._retry_or_raise(response, attempt, last)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
@@ -176,10 +180,4 @@ class Transport:
                 return
             response.read()
             response.close()
-            give_up = self._give_up_now(response)
-            if give_up is not None:
-                raise give_up
-            if response.status_code in RETRY_STATUSES and not last:
-                self._retry_wait(attempt, response)
-                continue
-            raise error_from_response(response.status_code, response.headers, response.content)
+            self._retry_or_raise(response, attempt, last)

@@ -48,14 +48,32 @@ def ring_bounds(flat: Sequence[float]) -> Box:
     return (x0, y0, max(xs) - x0, max(ys) - y0)
 
 
-def ring_area(flat: Sequence[float]) -> float:
-    """Unsigned shoelace area of a flat ring."""
+def signed_ring_area(flat: Sequence[float]) -> float:
+    """Shoelace area of a flat ring: positive when its points turn clockwise in the y-down image frame."""
     n = len(flat) // 2
     s = 0.0
     for i in range(n):
         j = (i + 1) % n
         s += flat[2 * i] * flat[2 * j + 1] - flat[2 * j] * flat[2 * i + 1]
-    return abs(s) / 2.0
+    return s / 2.0
+
+
+def ring_area(flat: Sequence[float]) -> float:
+    """Unsigned shoelace area of a flat ring."""
+    return abs(signed_ring_area(flat))
+
+
+def point_in_ring(px: float, py: float, ring: Sequence[float]) -> bool:
+    """Even-odd test of a point against a flat ring ``[x0, y0, x1, y1, ...]``."""
+    n = len(ring) // 2
+    inside = False
+    j = n - 1
+    for i in range(n):
+        xi, yi, xj, yj = ring[2 * i], ring[2 * i + 1], ring[2 * j], ring[2 * j + 1]
+        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
 
 
 def obb_corners(cx: float, cy: float, w: float, h: float, angle: float) -> Flat:

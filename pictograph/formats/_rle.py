@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from pictograph.formats._model import point_in_ring, signed_ring_area
+
 __all__ = ["decode_counts", "encode_counts", "mask_to_polygons", "polygon_to_counts"]
 
 Ring = tuple[float, ...]
@@ -88,27 +90,6 @@ def _minus(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
-def _signed_area(ring: Sequence[float]) -> float:
-    n = len(ring) // 2
-    s = 0.0
-    for i in range(n):
-        j = (i + 1) % n
-        s += ring[2 * i] * ring[2 * j + 1] - ring[2 * j] * ring[2 * i + 1]
-    return s / 2
-
-
-def _inside(px: float, py: float, ring: Sequence[float]) -> bool:
-    n = len(ring) // 2
-    inside = False
-    j = n - 1
-    for i in range(n):
-        xi, yi, xj, yj = ring[2 * i], ring[2 * i + 1], ring[2 * j], ring[2 * j + 1]
-        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
-
-
 def mask_to_polygons(counts: Sequence[int], height: int, width: int) -> list[list[Ring]]:
     """Exact pixel-boundary polygons of an RLE mask: ``[[outline, hole, …], …]`` per region.
 
@@ -142,10 +123,10 @@ def mask_to_polygons(counts: Sequence[int], height: int, width: int) -> list[lis
             nxt = _take(out_edges, cur, (cur[0] - prev[0], cur[1] - prev[1]))
             prev, cur = cur, nxt
         rings.append(_simplify(path))
-    outers = [r for r in rings if _signed_area(r) > 0]
-    holes = [r for r in rings if _signed_area(r) < 0]
+    outers = [r for r in rings if signed_ring_area(r) > 0]
+    holes = [r for r in rings if signed_ring_area(r) < 0]
     groups: list[list[Ring]] = [[r] for r in outers]
-    areas = [_signed_area(r) for r in outers]
+    areas = [signed_ring_area(r) for r in outers]
     for hole in holes:
         # Centre of the foreground pixel to the right of the hole's first edge.
         ax, ay, bx, by = hole[0], hole[1], hole[2], hole[3]
@@ -155,7 +136,7 @@ def mask_to_polygons(counts: Sequence[int], height: int, width: int) -> list[lis
         py = ay + dy * 0.5 + dx * 0.5
         best = None
         for i, outer in enumerate(outers):
-            if _inside(px, py, outer) and (best is None or areas[i] < areas[best]):
+            if point_in_ring(px, py, outer) and (best is None or areas[i] < areas[best]):
                 best = i
         if best is not None:
             groups[best].append(hole)

@@ -17,7 +17,14 @@ from typing import Any
 from pictograph.errors import FormatError
 from pictograph.formats._common import is_number
 from pictograph.formats._io import load_json, safe_relpath
-from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream, ring_area
+from pictograph.formats._model import (
+    AnnotatedDataset,
+    Annotation,
+    ImageRecord,
+    ImageStream,
+    point_in_ring,
+    ring_area,
+)
 from pictograph.formats._report import Notes
 
 NAME = "v7"
@@ -76,21 +83,11 @@ def _pts(value: Any, fname: str, loc: str) -> tuple[float, ...]:
     return tuple(flat)
 
 
-def _inside(px: float, py: float, ring: tuple[float, ...]) -> bool:
-    n = len(ring) // 2
-    inside = False
-    j = n - 1
-    for i in range(n):
-        xi, yi, xj, yj = ring[2 * i], ring[2 * i + 1], ring[2 * j], ring[2 * j + 1]
-        if (yi > py) != (yj > py) and px < (xj - xi) * (py - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
 
 
 def _ring_in(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     """Ring ``a`` lies inside ring ``b`` (tested on every vertex of ``a``; rings are assumed not to cross)."""
-    return ring_area(a) < ring_area(b) and all(_inside(a[i], a[i + 1], b) for i in range(0, len(a), 2))
+    return ring_area(a) < ring_area(b) and all(point_in_ring(a[i], a[i + 1], b) for i in range(0, len(a), 2))
 
 
 def normalize_rings(rings: list[tuple[float, ...]]) -> tuple[list[list[tuple[float, ...]]], list[str]]:
