@@ -205,6 +205,44 @@ shorthand = st.dictionaries(st.sampled_from(KEYS), st.one_of(values, points, st.
 
 ANN_COUNTS = {"examples": 0, "results": 0, "validation_errors": 0}
 
+# Well-formed shorthand (§4.5) of every type, and the defects that must make it invalid (§4.4).
+finite = st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+positive = st.one_of(st.integers(1, 10**6), st.floats(1e-3, 1e6))
+point = st.lists(finite, min_size=2, max_size=2)
+common = {"name": st.sampled_from(["car", "road", "lane", "left_wrist", "é"]),
+          "confidence": st.floats(0, 1), "metadata": st.dictionaries(st.text(max_size=4), st.integers(), max_size=2)}
+valid_shorthand = st.one_of(
+    st.fixed_dictionaries({"type": st.just("bbox"), "bbox": st.lists(finite, min_size=2, max_size=2).flatmap(
+        lambda xy: st.lists(positive, min_size=2, max_size=2).map(lambda wh: xy + wh))}, optional=common),
+    st.fixed_dictionaries({"type": st.just("polygon"), "polygon": st.lists(point, min_size=3, max_size=8)},
+                          optional=common),
+    st.fixed_dictionaries({"type": st.just("polyline"), "polyline": st.lists(point, min_size=2, max_size=8)},
+                          optional=common),
+    st.fixed_dictionaries({"type": st.just("keypoint"), "keypoint": point}, optional=common),
+).map(lambda d: {"name": "car", **d})
+SPOILERS = ["drop geometry", "unknown key", "blank name", "bad confidence", "nan coordinate", "both spellings"]
+
+
+def _spoil(item: dict[str, Any], how: str) -> None:
+    geometry = {"bbox": "bbox", "polygon": "polygon", "polyline": "polyline", "keypoint": "keypoint"}[item["type"]]
+    if how == "drop geometry":
+        del item[geometry]
+    elif how == "unknown key":
+        item["colour"] = "red"
+    elif how == "blank name":
+        item["name"] = "  "
+    elif how == "bad confidence":
+        item["confidence"] = 1.5
+    elif how == "nan coordinate":
+        value = item[geometry]
+        if item["type"] in ("bbox", "keypoint"):
+            item[geometry] = [math.nan, *value[1:]]
+        else:
+            item[geometry] = [[math.nan, value[0][1]], *value[1:]]
+    else:
+        item["attributes"] = {}
+        item["metadata"] = {}
+
 
 def _check_normalize(items: Any) -> None:
     ANN_COUNTS["examples"] += 1
@@ -244,8 +282,28 @@ def _annotation_fuzz(examples: int) -> None:
         ANN_COUNTS["examples"] -= 1
         _check_normalize([made])
 
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(items=st.lists(valid_shorthand, max_size=5), spoil=st.sampled_from(SPOILERS))
+    def near_valid_inputs(items: list[dict[str, Any]], spoil: str) -> None:
+        # Well-formed shorthand must be accepted as it is; the same list with one defect must be refused.
+        ANN_COUNTS["examples"] += 1
+        canonical = normalize_annotations(items)
+        ANN_COUNTS["results"] += 1
+        assert len(canonical) == len(items)
+        assert normalize_annotations(canonical) == canonical
+        if not items:
+            return
+        broken = [dict(item) for item in items]
+        _spoil(broken[-1], spoil)
+        ANN_COUNTS["examples"] += 1
+        with pytest.raises(ValidationError):
+            normalize_annotations(broken)
+        ANN_COUNTS["validation_errors"] += 1
+
     shorthand_inputs()
     helper_inputs()
+    near_valid_inputs()
 
 
 def test_fuzz_annotation_inputs_fast(figures: Figures) -> None:
