@@ -206,15 +206,3 @@ def unwrap(status_code: int, content: bytes, kind: EnvelopeKind, model: str) -> 
 def schema_error(model: str, problem: str, payload: Any = None) -> ServerError:
     """A response that does not match its schema (§1.4 rule 5)."""
     return ServerError(f"unexpected response from the API: {model}: {problem}", status_code=None, response=payload)
-
-
-def parse_model(from_dict: Callable[[Mapping[str, Any]], T], payload: Any, model: str) -> T:
-    """Parse a payload with a generated model's ``from_dict``; a mismatch becomes a ``ServerError``."""
-    if not isinstance(payload, Mapping):
-        raise schema_error(model, f"expected an object, got {type(payload).__name__}", payload)
-    try:
-        return from_dict(payload)
-    except KeyError as exc:
-        raise schema_error(model, f"required field {exc.args[0]!r} is missing", payload) from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise schema_error(model, str(exc) or type(exc).__name__, payload) from None
