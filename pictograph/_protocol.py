@@ -12,7 +12,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pictograph.errors import (
     ApiError,
@@ -30,7 +30,6 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
 
 EnvelopeKind = Literal["data", "bare", "organization"]
-T = TypeVar("T")
 
 
 def new_idempotency_key() -> str:
