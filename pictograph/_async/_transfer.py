@@ -46,6 +46,7 @@ from pictograph._imaging import measure
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter, reporter_for
 from pictograph._protocol import backoff_delay, schema_error, unwrap
+from pictograph._storage_http import AsyncStorageTransport
 from pictograph._transfer_plan import (
     COPY_CHUNK,
     EXPIRED_URL_STATUSES,
@@ -257,10 +258,10 @@ class AsyncTransfers:
     def storage(self) -> httpx.AsyncClient:
         """The client for signed URLs: no base URL, no API key, no API header, no redirects.
 
-        Its transport (one connection pool) is also kept in ``_direct`` so that image GETs and PUTs, thousands
-        of small requests, go to it without the client layer (URL merging, cookies, auth and redirect hooks):
-        about half the client CPU per file with 32 threads. Not when the environment names a proxy: the client
-        routes through it and a request must not go around it.
+        Its transport is :mod:`pictograph._storage_http` (every storage socket on one event loop), kept also in
+        ``_direct`` so that image GETs and PUTs, thousands of small requests, go to it without the client layer
+        (URL merging, cookies, auth and redirect hooks). Not when the environment names a proxy: then httpx's
+        own transport routes through it and a request must not go around it.
         """
         if self._storage is None:
             with self._lock:
@@ -268,7 +269,7 @@ class AsyncTransfers:
                     transport = self._storage_transport
                     proxied = _environment_proxies()
                     if transport is None and not proxied:
-                        transport = httpx.AsyncHTTPTransport(limits=_STORAGE_LIMITS)
+                        transport = AsyncStorageTransport()
                     self._storage = httpx.AsyncClient(
                         headers=_STORAGE_HEADERS,
                         timeout=httpx.Timeout(self._config.timeout),

@@ -47,6 +47,7 @@ from pictograph._imaging import measure
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter, reporter_for
 from pictograph._protocol import backoff_delay, schema_error, unwrap
+from pictograph._storage_http import StorageTransport
 from pictograph._transfer_plan import (
     COPY_CHUNK,
     EXPIRED_URL_STATUSES,
@@ -258,10 +259,10 @@ class Transfers:
     def storage(self) -> httpx.Client:
         """The client for signed URLs: no base URL, no API key, no API header, no redirects.
 
-        Its transport (one connection pool) is also kept in ``_direct`` so that image GETs and PUTs, thousands
-        of small requests, go to it without the client layer (URL merging, cookies, auth and redirect hooks):
-        about half the client CPU per file with 32 threads. Not when the environment names a proxy: the client
-        routes through it and a request must not go around it.
+        Its transport is :mod:`pictograph._storage_http` (every storage socket on one event loop), kept also in
+        ``_direct`` so that image GETs and PUTs, thousands of small requests, go to it without the client layer
+        (URL merging, cookies, auth and redirect hooks). Not when the environment names a proxy: then httpx's
+        own transport routes through it and a request must not go around it.
         """
         if self._storage is None:
             with self._lock:
@@ -269,7 +270,7 @@ class Transfers:
                     transport = self._storage_transport
                     proxied = _environment_proxies()
                     if transport is None and not proxied:
-                        transport = httpx.HTTPTransport(limits=_STORAGE_LIMITS)
+                        transport = StorageTransport()
                     self._storage = httpx.Client(
                         headers=_STORAGE_HEADERS,
                         timeout=httpx.Timeout(self._config.timeout),

@@ -12,12 +12,14 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from pictograph._storage_http import AsyncStorageTransport, StorageTransport
 
 FIGURES_ENV = "PICTOGRAPH_STRESS_FIGURES"
 
@@ -107,31 +109,41 @@ class RequestRecorder:
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
     book = RequestRecorder()
-    sync_send = httpx.HTTPTransport.handle_request
-    async_send = httpx.AsyncHTTPTransport.handle_async_request
 
-    def handle(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        item = book.add(request)
-        try:
-            response = sync_send(self, request)
-        except Exception as exc:
-            item.error = type(exc).__name__
-            raise
-        item.status = response.status_code
-        return response
+    def recording(send: Callable[[Any, httpx.Request], httpx.Response]) -> Callable[[Any, httpx.Request], httpx.Response]:
+        def handle(self: Any, request: httpx.Request) -> httpx.Response:
+            item = book.add(request)
+            try:
+                response = send(self, request)
+            except Exception as exc:
+                item.error = type(exc).__name__
+                raise
+            item.status = response.status_code
+            return response
 
-    async def ahandle(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
-        item = book.add(request)
-        try:
-            response = await async_send(self, request)
-        except Exception as exc:
-            item.error = type(exc).__name__
-            raise
-        item.status = response.status_code
-        return response
+        return handle
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle)
-    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", ahandle)
+    def arecording(
+        send: Callable[[Any, httpx.Request], Awaitable[httpx.Response]],
+    ) -> Callable[[Any, httpx.Request], Awaitable[httpx.Response]]:
+        async def ahandle(self: Any, request: httpx.Request) -> httpx.Response:
+            item = book.add(request)
+            try:
+                response = await send(self, request)
+            except Exception as exc:
+                item.error = type(exc).__name__
+                raise
+            item.status = response.status_code
+            return response
+
+        return ahandle
+
+    for sync_class, async_class in ((httpx.HTTPTransport, httpx.AsyncHTTPTransport),
+                                     (StorageTransport, AsyncStorageTransport)):
+        sync_send = sync_class.handle_request
+        async_send = async_class.handle_async_request
+        monkeypatch.setattr(sync_class, "handle_request", recording(sync_send))
+        monkeypatch.setattr(async_class, "handle_async_request", arecording(async_send))
     yield book
 
 

@@ -1,0 +1,196 @@
+"""The lean storage client (pictograph._storage_http) against a raw socket server with scripted answers."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from pictograph._storage_http import AsyncStorageTransport, StorageTransport
+
+BODY = bytes(range(256)) * 1200  # 300 KiB: more than one socket read
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: _Server
+
+    def handle(self) -> None:
+        self.server.connections += 1
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            method, target, _ = line.decode().split(" ", 2)
+            headers: dict[str, str] = {}
+            while (header := self.rfile.readline()) not in (b"\r\n", b""):
+                name, _, value = header.decode().partition(":")
+                headers[name.strip().lower()] = value.strip()
+            body = self.rfile.read(int(headers.get("content-length", "0")))
+            self.server.seen.append((method, target, headers, body))
+            if not self.answer(target, body):
+                return
+
+    def answer(self, target: str, body: bytes) -> bool:
+        """Write the answer for ``target``; False closes the connection."""
+        w = self.wfile
+        if target == "/full":
+            w.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY) + BODY)
+        elif target == "/close-after":  # answers, then drops the kept-alive connection
+            w.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            w.flush()
+            return False
+        elif target == "/chunked":
+            w.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+        elif target == "/truncated":
+            w.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 400)
+            w.flush()
+            return False
+        elif target == "/garbage":
+            w.write(b"NOT HTTP AT ALL\r\n\r\n")
+            w.flush()
+            return False
+        elif target == "/slow":
+            threading.Event().wait(1.0)
+            return False
+        elif target == "/echo":
+            w.write(b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        else:
+            w.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")
+        w.flush()
+        return True
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.connections = 0
+        self.seen: list[tuple[str, str, dict[str, str], bytes]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    srv = _Server()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def transport() -> Iterator[StorageTransport]:
+    t = StorageTransport()
+    yield t
+    t.close()
+
+
+def _get(transport: StorageTransport, url: str, **timeouts: float) -> httpx.Response:
+    request = httpx.Request("GET", url, extensions={"timeout": timeouts} if timeouts else {})
+    response = transport.handle_request(request)
+    try:
+        response.read()
+    finally:
+        response.close()
+    return response
+
+
+def test_a_body_larger_than_one_read_arrives_whole_and_the_connection_is_reused(
+    server: _Server, transport: StorageTransport
+) -> None:
+    for _ in range(3):
+        response = _get(transport, server.url + "/full")
+        assert response.status_code == 200 and response.content == BODY
+    assert server.connections == 1
+    assert all(headers.get("host") == server.url[len("http://"):] for _, _, headers, _ in server.seen)
+
+
+def test_a_connection_closed_by_the_server_is_replaced_for_the_next_get(
+    server: _Server, transport: StorageTransport
+) -> None:
+    assert _get(transport, server.url + "/close-after").content == b"ok"
+    assert _get(transport, server.url + "/close-after").content == b"ok"
+    assert server.connections == 2
+
+
+def test_chunked_bodies_are_decoded(server: _Server, transport: StorageTransport) -> None:
+    assert _get(transport, server.url + "/chunked").content == b"hello world"
+
+
+def test_a_body_cut_short_raises_a_transport_error(server: _Server, transport: StorageTransport) -> None:
+    with pytest.raises(httpx.RemoteProtocolError):
+        _get(transport, server.url + "/truncated")
+
+
+def test_a_malformed_answer_raises_a_transport_error(server: _Server, transport: StorageTransport) -> None:
+    with pytest.raises(httpx.RemoteProtocolError):
+        _get(transport, server.url + "/garbage")
+
+
+def test_a_slow_answer_raises_read_timeout(server: _Server, transport: StorageTransport) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        _get(transport, server.url + "/slow", read=0.2)
+
+
+def test_a_refused_connection_raises_connect_error(transport: StorageTransport) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound but not listening: connections are refused
+        with pytest.raises(httpx.ConnectError):
+            _get(transport, f"http://127.0.0.1:{port}/x")
+
+
+def test_a_streamed_put_body_arrives_intact_with_its_headers(server: _Server, transport: StorageTransport) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield BODY[:1000]
+        yield BODY[1000:]
+
+    request = httpx.Request("PUT", server.url + "/echo", content=chunks(),
+                            headers={"Content-Type": "image/jpeg", "Content-Length": str(len(BODY))})
+    response = transport.handle_request(request)
+    response.read()
+    response.close()
+    assert response.status_code == 201 and response.content == BODY
+    method, _, headers, body = server.seen[-1]
+    assert method == "PUT" and headers["content-type"] == "image/jpeg" and body == BODY
+
+
+def test_only_http_and_https_urls_are_sent(transport: StorageTransport) -> None:
+    with pytest.raises(httpx.UnsupportedProtocol):
+        _get(transport, "ftp://example.com/file")
+
+
+def test_closing_stops_the_loop_thread(server: _Server) -> None:
+    transport = StorageTransport()
+    _get(transport, server.url + "/full")
+    assert any(t.name == "pictograph-storage-io" for t in threading.enumerate())
+    transport.close()
+    assert not any(t.name == "pictograph-storage-io" for t in threading.enumerate())
+
+
+def test_the_async_transport_reuses_connections_on_the_running_loop(server: _Server) -> None:
+    async def main() -> list[bytes]:
+        transport = AsyncStorageTransport()
+        bodies = []
+        try:
+            for path in ("/full", "/chunked", "/full"):
+                response = await transport.handle_async_request(httpx.Request("GET", server.url + path))
+                bodies.append(await response.aread())
+                await response.aclose()
+        finally:
+            await transport.aclose()
+        return bodies
+
+    assert asyncio.run(main()) == [BODY, b"hello world", BODY]
+    assert server.connections == 1
