@@ -217,3 +217,29 @@ def test_the_key_is_never_logged_nor_in_exceptions(front: str, caplog: pytest.Lo
     assert KEY not in caplog.text
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
     assert KEY not in repr(client) and KEY not in repr(client._config)
+
+
+def test_no_public_call_lets_the_caller_choose_the_idempotency_key() -> None:
+    """API reference §1.8 (binding): the key is generated once per logical call and the caller cannot choose
+    it; the issue's "a caller may pass its own" yields to it. Pin that no resource method grows such an
+    argument by accident, sync or async."""
+    import inspect
+
+    from pictograph import AsyncClient, Client
+
+    resources = ("datasets", "images", "annotations", "exports", "connectors", "organizations", "credits")
+    checked = 0
+    sync_client = Client(api_key="pk_test_x", base_url="http://127.0.0.1:9")
+    async_client = AsyncClient(api_key="pk_test_x", base_url="http://127.0.0.1:9")
+    try:
+        for owner in (sync_client, async_client):
+            for resource in resources:
+                for name, method in inspect.getmembers(getattr(owner, resource), callable):
+                    if name.startswith("_"):
+                        continue
+                    params = inspect.signature(method).parameters
+                    assert not any("idempotency" in p.lower() for p in params), (type(owner).__name__, resource, name)
+                    checked += 1
+    finally:
+        sync_client.close()
+    assert checked > 40
