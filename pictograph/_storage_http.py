@@ -21,7 +21,7 @@ import contextlib
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
 from typing import Any, TypeVar
 
 import h11
@@ -258,11 +258,15 @@ class StorageHTTP:
         else:
             connection.close()
 
-    def close(self) -> None:
-        for idle in self._idle.values():
-            for connection in idle:
-                connection.close()
+    async def aclose(self) -> None:
+        """Close the idle connections and wait until their sockets are gone."""
+        connections = [c for idle in self._idle.values() for c in idle]
         self._idle.clear()
+        for connection in connections:
+            connection.close()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                await connection.writer.wait_closed()
 
 
 # ---------------------------------------------------------------------------------------------- async front end
@@ -295,8 +299,7 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
                 self._fallback = httpx.AsyncHTTPTransport()
             return await self._fallback.handle_async_request(request)
         if self._core is None or self._loop is not loop:
-            if self._core is not None:
-                self._core.close()
+            # A core made on another loop (an earlier asyncio.run) is dropped: its sockets belong to that loop.
             self._core, self._loop = StorageHTTP(), loop
         core = self._core
         body = request.stream if isinstance(request.stream, AsyncIterable) else None
@@ -305,8 +308,9 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         if self._core is not None:
-            self._core.close()
-            self._core = None
+            core, self._core = self._core, None
+            if self._loop is asyncio.get_running_loop():
+                await core.aclose()
         if self._fallback is not None:
             await self._fallback.aclose()
             self._fallback = None
@@ -354,13 +358,15 @@ class _LoopThread:
         """Run ``func(*args)`` on the loop soon, without waiting."""
         self.loop().call_soon_threadsafe(func, *args)
 
-    def stop(self, last: Any) -> None:
+    def stop(self, last: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``last()`` on the loop (closing what lives there), then stop the loop and its thread."""
         with self._lock:
             loop, thread = self._loop, self._thread
             self._loop = self._thread = None
         if loop is None or thread is None:
             return
-        loop.call_soon_threadsafe(last)
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(last(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         if not thread.is_alive():
@@ -403,4 +409,4 @@ class StorageTransport(httpx.BaseTransport):
         return exchange.response(_SyncBody(self._runner, self._core, exchange))
 
     def close(self) -> None:
-        self._runner.stop(self._core.close)
+        self._runner.stop(self._core.aclose)
