@@ -88,6 +88,12 @@ class Exchange:
         self.done = False
         self.released = False
 
+    def take_buffered(self) -> bytes:
+        """The body bytes read so far and not yet handed out (``b""`` if none)."""
+        block = b"".join(self.buffered)
+        self.buffered.clear()
+        return block
+
     def response(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> httpx.Response:
         return httpx.Response(self.status, headers=self.headers, stream=stream,
                               extensions={"http_version": b"HTTP/1.1", "reason_phrase": self.reason})
@@ -198,10 +204,7 @@ class StorageHTTP:
                 raise httpx.ReadTimeout(f"no answer from {exchange.origin[1]} in time") from None
             except OSError as exc:
                 raise httpx.ReadError(f"reading from {exchange.origin[1]} failed: {exc}") from None
-            try:
-                protocol.receive_data(data)
-            except h11.RemoteProtocolError as exc:  # pragma: no cover - h11 raises from next_event
-                raise httpx.RemoteProtocolError(str(exc)) from None
+            protocol.receive_data(data)  # problems in the data surface from next_event
 
     async def _read_head(self, exchange: Exchange) -> None:
         while True:
@@ -235,9 +238,7 @@ class StorageHTTP:
     async def read(self, exchange: Exchange) -> bytes:
         """The body bytes after those already handed out (at least one block); ``b""`` at the end."""
         if exchange.buffered:
-            block = b"".join(exchange.buffered)
-            exchange.buffered.clear()
-            return block
+            return exchange.take_buffered()
         try:
             return await self._pull(exchange)
         except BaseException:
@@ -381,10 +382,8 @@ class _SyncBody(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         exchange = self._exchange
-        if exchange.buffered:  # read here, not on the loop: nobody else touches the exchange meanwhile
-            block = b"".join(exchange.buffered)
-            exchange.buffered.clear()
-            yield block
+        if exchange.buffered:  # taken here, not on the loop: nobody else touches the exchange meanwhile
+            yield exchange.take_buffered()
         while not exchange.done:
             block = self._runner.run(self._core.read(exchange))
             if not block:

@@ -44,6 +44,7 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_name, check_range, image_path_of, normalize_folder
 from pictograph._sync._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._sync._pool import Background, run_bounded, send_direct
+from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph._imaging import measure
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter, reporter_for
@@ -166,15 +167,6 @@ def _digest_of(path: Path, algorithm: str) -> str:
         for block in iter(lambda: fh.read(COPY_CHUNK), b""):
             h.update(block)
     return h.hexdigest()
-
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _unlink_quietly(path: Path) -> None:
@@ -363,13 +355,12 @@ class Transfers:
         hasher = hashlib.new(digest[0]) if digest is not None else None
         written = 0
         try:
-            # A bare descriptor: no buffered file object (and its extra system calls) for each of many small files.
-            fd = os.open(part, _WRITE_FLAGS, 0o666)
+            fd = os.open(part, WRITE_FLAGS, 0o666)  # a bare descriptor: see pictograph._fileio
             try:
                 for block in response.iter_bytes():
                     if stop is not None and stop.is_set():
                         raise _Stopped()
-                    _write_all(fd, block)
+                    write_all(fd, block)
                     written += len(block)
                     if hasher is not None:
                         hasher.update(block)

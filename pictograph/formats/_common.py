@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph.errors import FormatError
 from pictograph.formats._model import ClassInfo
 
@@ -108,14 +109,8 @@ class OutDir:
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-        # os.open / os.write: no buffered file object per file (thousands of small files)
-        fd = os.open(path, _WRITE_FLAGS, 0o666)
+        fd = os.open(path, WRITE_FLAGS, 0o666)
         try:
-            view = memoryview(data.encode("utf-8"))
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data.encode("utf-8"))
         finally:
             os.close(fd)
-
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)

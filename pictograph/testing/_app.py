@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -66,7 +67,7 @@ def _error_response(exc: HttpError, request_id: str) -> Response:
     return Response(dumps(exc.body()), exc.status, headers=headers, media_type="application/json")
 
 
-def _store_upload(target: Any, body: bytes) -> str:
+def _store_upload(target: Path, body: bytes) -> str:
     """Write a PUT body to ``target`` (atomically: a unique ``.part``, then a rename); its ETag."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + f".{uuid.uuid4().hex}.part")
