@@ -348,6 +348,44 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
+def upload_chunk_sizes(total: int, workers: int, limit: int = UPLOAD_CHUNK) -> list[int]:
+    """How many files each chunk of an upload holds (each ≤ ``limit``), in upload order.
+
+    The first chunk and the last two are small: the first so that its upload-URL call is quick and the PUTs
+    start early, the last two so that what the server registers after the last PUT is little. Chunk k is
+    registered while the files of chunk k+1 go up; the last chunk but one is twice the last one, so its
+    registration has a round of PUTs to finish in. The rest is shared out evenly. With 1,000 files and
+    32 workers: 64, 372, 372, 128, 64.
+    """
+    if total <= 0:
+        return []
+    edge = min(limit, max(2 * workers, 32))
+    sizes = [min(edge, total)]
+    rest = total - sizes[0]
+    tail: list[int] = []
+    for size in (edge, min(2 * edge, limit)):
+        if rest <= 0:
+            break
+        take = min(size, rest)
+        tail.insert(0, take)
+        rest -= take
+    if rest > 0:
+        count = -(-rest // limit)
+        base, extra = divmod(rest, count)
+        sizes += [base + 1] * extra + [base] * (count - extra)
+    return sizes + tail
+
+
+def split_sizes(items: Sequence[T], sizes: Iterable[int]) -> list[Sequence[T]]:
+    """``items`` cut into consecutive pieces of the given sizes."""
+    pieces: list[Sequence[T]] = []
+    start = 0
+    for size in sizes:
+        pieces.append(items[start:start + size])
+        start += size
+    return pieces
+
+
 # ---------------------------------------------------------------------------------------------- misc
 def describe_error(exc: BaseException) -> str:
     """One line for a report: the exception's class and message."""

@@ -67,6 +67,10 @@ class Background(Generic[R]):
     async def result(self) -> R:
         return await self._task
 
+    def done(self) -> bool:
+        """Whether it has finished (``result()`` would not wait)."""
+        return self._task.done()
+
     async def cancel(self) -> None:
         """Stop it if it still runs and wait until it has; its outcome is dropped."""
         self._task.cancel()

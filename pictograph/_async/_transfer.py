@@ -66,7 +66,6 @@ from pictograph._transfer_plan import (
     LocalState,
     Mode,
     UploadEntry,
-    chunks,
     content_type_for,
     describe_error,
     fresh_urls,
@@ -78,7 +77,9 @@ from pictograph._transfer_plan import (
     rebase_api_url,
     redact_url,
     skip_decision,
+    split_sizes,
     storage_error_text,
+    upload_chunk_sizes,
 )
 from pictograph.errors import (
     ApiError,
@@ -718,8 +719,7 @@ class AsyncTransfers:
         response = await self._transport.send(register_image._get_kwargs(body=register))
         return build(Image, unwrap(response.status_code, response.content, "data", "Image"))
 
-    async def _put_entry(self, pair: tuple[UploadEntry, str]) -> _PutOutcome:
-        entry, url = pair
+    async def _put_entry(self, entry: UploadEntry, url: str) -> _PutOutcome:
         try:
             size = entry.path.stat().st_size
             dims = measure(entry.path)
@@ -757,8 +757,8 @@ class AsyncTransfers:
         unique, skipped = await self._already_uploaded(dataset, unique)
         reporter.start(len(unique), unit="file", description=f"upload to {dataset}")
         try:
-            done, problems = await self._upload_chunks(dataset, list(chunks(unique, UPLOAD_CHUNK)), max_workers,
-                                                       reporter)
+            pieces = split_sizes(unique, upload_chunk_sizes(len(unique), max_workers, UPLOAD_CHUNK))
+            done, problems = await self._upload_chunks(dataset, pieces, max_workers, reporter)
         finally:
             reporter.finish()
         succeeded.extend(done)
@@ -794,67 +794,91 @@ class AsyncTransfers:
     ) -> tuple[list[Image], list[UploadFailure]]:
         """Chunks of ≤ 500 as a pipeline: bulk upload URLs, PUTs side by side, bulk register of the PUTs that worked.
 
-        Chunk k+1's upload URLs are asked for while chunk k's files go up, and chunk k is registered while
-        chunk k+1's files go up, so neither API call leaves the PUT workers idle. A chunk's outcomes are
-        reported in chunk order once its registration is settled; only what the server registered counts as
-        uploaded. An error of the first chunk's calls is raised (the request itself is wrong: dataset, key,
-        plan); later, an error that every chunk would meet (auth, role, dataset gone, plan) fails the rest of
-        the call, any other fails its own chunk.
+        The PUTs run as one stream over all chunks: the workers go on to chunk k+1 while chunk k's last files
+        are in flight, chunk k+1's upload URLs are asked for as soon as chunk k starts, and chunk k is
+        registered, once its last PUT is over, while the next files go up. Registrations run one at a time,
+        in chunk order, and a chunk is reported once its registration is settled; only what the server
+        registered counts as uploaded. An error of the first chunk's calls is raised (the request itself is
+        wrong: dataset, key, plan); later, an error that every chunk would meet (auth, role, dataset gone,
+        plan) stops the call, and the files not registered by then fail with it; any other error fails its
+        own chunk.
         """
         succeeded: list[Image] = []
         failed: list[UploadFailure] = []
+        if not pending:
+            return succeeded, failed
+        parts = [_ChunkPuts(index, entries) for index, entries in enumerate(pending)]
+        parts[0].urls = await self._chunk_urls(dataset, parts[0].entries)
+        # The error that stopped the call: no PUT starts after it. Files already up are still registered,
+        # unless a registration met it (``halted``).
+        fatal: list[PictographError] = []
+        halted = False
+        settled = 0
 
-        def fail(entries: Iterable[UploadEntry], exc: BaseException) -> None:
-            failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc)) for e in entries)
+        def feed() -> Iterable[tuple[_ChunkPuts, int]]:
+            for part in parts:
+                if part.index + 1 < len(parts) and not fatal:
+                    following = parts[part.index + 1]
+                    following.urls_job = Background(self._chunk_urls, dataset, following.entries)
+                for position in range(len(part.entries)):
+                    if fatal:
+                        return
+                    part.started += 1
+                    yield part, position
 
-        def rest(index: int) -> list[UploadEntry]:
-            return [e for c in pending[index:] for e in c]
-
-        urls_job: Background[list[str]] | None = None
-        previous: _ChunkPuts | None = None  # PUTs done, registration under way
-        try:
-            if pending:
-                urls_job = Background(self._chunk_urls, dataset, pending[0])
-            for index, chunk in enumerate(pending):
-                assert urls_job is not None
-                urls: list[str] | None = None
-                url_error: PictographError | None = None
+        async def put(item: tuple[_ChunkPuts, int]) -> tuple[_ChunkPuts, _PutOutcome | PictographError]:
+            part, position = item
+            urls = part.urls
+            if urls is None:
+                assert part.urls_job is not None
                 try:
-                    urls = await urls_job.result()
+                    urls = await part.urls_job.result()
                 except PictographError as exc:
-                    if index == 0:
-                        raise
-                    url_error = exc
-                urls_job = None
-                if index + 1 < len(pending) and not isinstance(url_error, _FATAL_FOR_ALL):
-                    urls_job = Background(self._chunk_urls, dataset, pending[index + 1])
-                current = _ChunkPuts(index, chunk)
-                if urls is not None:
-                    await self._put_chunk(current, urls, max_workers, reporter)
-                if previous is not None:  # its registration ran beside the PUTs above
-                    settling, previous = previous, None
-                    stop = await self._settle(settling, succeeded, failed, reporter)
-                    if stop is not None:
-                        fail(rest(index), stop)
-                        return succeeded, failed
-                if url_error is not None:
-                    if isinstance(url_error, _FATAL_FOR_ALL):
-                        fail(rest(index), url_error)
-                        return succeeded, failed
-                    fail(chunk, url_error)
-                    continue
-                if current.uploaded:
-                    current.registration = Background(self._register_chunk, dataset, current.uploaded)
-                previous = current
-            if previous is not None:
-                settling, previous = previous, None
-                await self._settle(settling, succeeded, failed, reporter)
+                    return part, exc
+                part.urls = urls
+            return part, await self._put_entry(part.entries[position], urls[position])
+
+        async def settle_ready(wait: bool) -> None:
+            """Register and report, in chunk order, the chunks whose PUTs are over (waiting for them if told)."""
+            nonlocal settled, halted
+            while settled < len(parts):
+                part = parts[settled]
+                if not (part.finished == len(part.entries) or (fatal and part.finished == part.started)):
+                    return
+                if part.registration is None and part.uploaded and not halted and part.url_error is None:
+                    part.registration = Background(self._register_chunk, dataset, part.uploaded)
+                if not wait and part.registration is not None and not part.registration.done():
+                    return
+                stop = await self._settle(part, succeeded, failed, reporter, fatal[0] if fatal else None)
+                settled += 1
+                if stop is not None:  # a registration met it: register nothing more
+                    halted = True
+                    if not fatal:
+                        fatal.append(stop)
+
+        try:
+            async for part, outcome in run_bounded(put, feed(), max_workers):
+                part.finished += 1
+                if isinstance(outcome, PictographError):
+                    if part.url_error is None:
+                        part.url_error = outcome
+                        if isinstance(outcome, _FATAL_FOR_ALL) and not fatal:
+                            fatal.append(outcome)
+                elif outcome.error is None:
+                    part.uploaded.append(outcome)
+                else:
+                    part.failures.append(UploadFailure(outcome.entry.filename, outcome.entry.directory_path,
+                                                       outcome.error))
+                    reporter.advance(1, outcome.entry.filename)
+                await settle_ready(wait=False)
+            await settle_ready(wait=True)
         finally:
             # Only when the call is being abandoned (an error raised, Ctrl-C) is anything still under way here.
-            if urls_job is not None:
-                await urls_job.cancel()
-            if previous is not None and previous.registration is not None:
-                await previous.registration.cancel()
+            for part in parts:
+                if part.urls_job is not None and part.urls is None and part.url_error is None:
+                    await part.urls_job.cancel()
+                if part.registration is not None and not part.settled:
+                    await part.registration.cancel()
         return succeeded, failed
 
     async def _chunk_urls(self, dataset: str, items: Sequence[UploadEntry]) -> list[str]:
@@ -870,18 +894,6 @@ class AsyncTransfers:
         if not isinstance(raw_urls, list) or len(raw_urls) != len(items):
             raise schema_error("BulkUploadUrls", f"expected {len(items)} upload_urls in request order", payload)
         return [_upload_url_of(u) for u in raw_urls]
-
-    async def _put_chunk(
-        self, puts: _ChunkPuts, urls: list[str], max_workers: int, reporter: ProgressReporter
-    ) -> None:
-        """The PUTs of one chunk side by side; a failed PUT is reported (and counted) at once."""
-        async for outcome in run_bounded(self._put_entry, list(zip(puts.entries, urls, strict=True)), max_workers):
-            if outcome.error is None:
-                puts.uploaded.append(outcome)
-            else:
-                puts.failures.append(UploadFailure(outcome.entry.filename, outcome.entry.directory_path,
-                                                   outcome.error))
-                reporter.advance(1, outcome.entry.filename)
 
     async def _register_chunk(
         self, dataset: str, uploaded: list[_PutOutcome]
@@ -902,12 +914,23 @@ class AsyncTransfers:
         return _bulk_register_result(unwrap(response.status_code, response.content, "data", "BulkRegisterResult"))
 
     async def _settle(
-        self, puts: _ChunkPuts, succeeded: list[Image], failed: list[UploadFailure], reporter: ProgressReporter
+        self, puts: _ChunkPuts, succeeded: list[Image], failed: list[UploadFailure], reporter: ProgressReporter,
+        stopped: PictographError | None,
     ) -> PictographError | None:
-        """Wait for a chunk's registration and report the chunk; the error that must stop the call, if any."""
+        """Wait for a chunk's registration and report the chunk; the error that must stop the call, if any.
+
+        ``stopped`` is the error that stopped the call before this chunk was registered: every file of the
+        chunk that did not fail on its own fails with it."""
+        puts.settled = True
         registered: list[Image] = []
         failures = list(puts.failures)
-        if puts.registration is not None:
+        unsettled = [o.entry for o in puts.uploaded]  # not yet counted by the progress reporter
+        never_started = puts.entries[puts.started:]
+        if puts.url_error is not None:
+            error = describe_error(puts.url_error)
+            failures = [UploadFailure(e.filename, e.directory_path, error) for e in puts.entries]
+            unsettled = list(puts.entries)
+        elif puts.registration is not None:
             try:
                 images, refused = await puts.registration.result()
             except PictographError as exc:
@@ -916,11 +939,11 @@ class AsyncTransfers:
                         raise  # nothing was registered yet: the request itself is wrong (dataset, key, plan)
                     failed.extend(UploadFailure(e.filename, e.directory_path, describe_error(exc))
                                   for e in puts.entries)
+                    for entry in [*unsettled, *never_started]:
+                        reporter.advance(1, entry.filename)
                     return exc
                 error = f"uploaded but not registered: {describe_error(exc)}"
                 failures.extend(UploadFailure(o.entry.filename, o.entry.directory_path, error) for o in puts.uploaded)
-                for o in puts.uploaded:
-                    reporter.advance(1, o.entry.filename)
             else:
                 by_key = {(_folder_of(img.directory_path), img.filename): img for img in images}
                 for o in puts.uploaded:
@@ -931,21 +954,36 @@ class AsyncTransfers:
                     else:
                         reason = refused.get(key, "the server did not confirm the registration")
                         failures.append(UploadFailure(o.entry.filename, o.entry.directory_path, reason))
-                    reporter.advance(1, o.entry.filename)
+        elif stopped is not None:  # uploaded, but a registration already met an error every chunk meets
+            error = describe_error(stopped)
+            failures.extend(UploadFailure(e.filename, e.directory_path, error) for e in unsettled)
+        if never_started and puts.url_error is None:
+            assert stopped is not None  # only a stop leaves files of a chunk unstarted
+            error = describe_error(stopped)
+            failures.extend(UploadFailure(e.filename, e.directory_path, error) for e in never_started)
+            unsettled.extend(never_started)
+        for entry in unsettled:
+            reporter.advance(1, entry.filename)
         succeeded.extend(registered)
         failed.extend(failures)
         return None
 
 
-@attrs.define
+@attrs.define(eq=False)
 class _ChunkPuts:
-    """One chunk of an upload once its PUTs ran: what went up, what did not, and its registration under way."""
+    """One chunk of an upload: its upload URLs, what went up, what did not, and its registration."""
 
     index: int
     entries: Sequence[UploadEntry]
+    urls: list[str] | None = None
+    urls_job: Background[list[str]] | None = None
+    url_error: PictographError | None = None
+    started: int = 0  # files handed to a worker
+    finished: int = 0  # files whose PUT (or failure to get a URL) is over
     uploaded: list[_PutOutcome] = attrs.Factory(list)
     failures: list[UploadFailure] = attrs.Factory(list)
     registration: Background[tuple[list[Image], dict[tuple[str, str], str]]] | None = None
+    settled: bool = False
 
 
 @attrs.define

@@ -70,6 +70,10 @@ class Background(Generic[R]):
     def result(self) -> R:
         return self._future.result()
 
+    def done(self) -> bool:
+        """Whether it has finished (``result()`` would not wait)."""
+        return self._future.done()
+
     def cancel(self) -> None:
         """Stop it if it has not started, else wait until it has finished (a thread cannot be interrupted);
         its outcome is dropped."""

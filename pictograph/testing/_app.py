@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote
 
 from starlette.responses import FileResponse, Response
 
+from pictograph._fileio import write_all
 from pictograph.testing._errors import HttpError
 from pictograph.testing._handlers import HANDLERS, Ctx, Reply, uploaded_path
 from pictograph.testing._signing import STORAGE_PREFIX, storage_error_xml
@@ -67,13 +68,31 @@ def _error_response(exc: HttpError, request_id: str) -> Response:
     return Response(dumps(exc.body()), exc.status, headers=headers, media_type="application/json")
 
 
-def _store_upload(target: Path, body: bytes) -> str:
-    """Write a PUT body to ``target`` (atomically: a unique ``.part``, then a rename); its ETag."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + f".{uuid.uuid4().hex}.part")
-    tmp.write_bytes(body)
-    os.replace(tmp, target)
-    return hashlib.md5(body, usedforsecurity=False).hexdigest()
+def _store_upload(target: Path, body: bytes, made: set[str]) -> str:
+    """Write a PUT body to ``target`` atomically (a unique ``.part``, then a rename); its ETag.
+
+    ``made`` remembers the folders known to exist, so a burst of uploads into one dataset costs one
+    ``mkdir``. The ETag is a fresh random token: the API never compares it with anything, and hashing every
+    body would cost more than storing it."""
+    folder = str(target.parent)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    final = str(target)
+    etag = uuid.uuid4().hex
+    tmp = f"{final}.{etag}.part"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileNotFoundError:  # the folder went away since it was made (a dataset deleted meanwhile)
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
+    try:
+        write_all(fd, body)
+    finally:
+        os.close(fd)
+    os.replace(tmp, final)
+    return etag
 
 
 def _storage_error(status: int, code: str, message: str, request_id: str) -> Response:
@@ -86,6 +105,7 @@ class MockApp:
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        self._folders: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -164,9 +184,10 @@ class MockApp:
             body = await _read_body(receive)
             if path.startswith(f"{STORAGE_PREFIX}/blobs/"):
                 target = uploaded_path(target)
-            # In a worker thread: writing the file and hashing it (both without the GIL) take a few hundred
-            # microseconds, and the loop keeps serving the other requests meanwhile.
-            etag = await asyncio.to_thread(_store_upload, target, body)
+            if len(body) <= _SMALL_FILE:  # a few dozen microseconds: not worth a thread hand-over
+                etag = _store_upload(target, body, self._folders)
+            else:  # the loop keeps serving the other requests while a big body is written
+                etag = await asyncio.to_thread(_store_upload, target, body, self._folders)
             if outcome == "stall":  # stored, but the answer comes late
                 await asyncio.sleep(self.state.faults.stall_seconds())
             await Response(b"", 200, headers={"ETag": f'"{etag}"', "X-Request-Id": request_id})(scope, receive, send)

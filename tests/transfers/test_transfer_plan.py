@@ -25,6 +25,8 @@ from pictograph._transfer_plan import (
     rebase_api_url,
     safe_parts,
     skip_decision,
+    split_sizes,
+    upload_chunk_sizes,
 )
 
 
@@ -195,3 +197,21 @@ def test_progress_adapters() -> None:
     assert isinstance(reporter_for(None, True), NullProgress)
     with pytest.raises(ValueError):
         reporter_for(42, False)
+
+
+@pytest.mark.parametrize(("total", "workers"), [(1, 10), (31, 10), (100, 10), (503, 8), (1000, 32), (1000, 10),
+                                                (2000, 32), (5000, 300), (12, 3)])
+def test_upload_chunks_cover_every_file_once_in_order_within_the_bulk_limit(total: int, workers: int) -> None:
+    sizes = upload_chunk_sizes(total, workers)
+    assert sum(sizes) == total and all(0 < s <= 500 for s in sizes)
+    pieces = split_sizes(list(range(total)), sizes)
+    assert [i for piece in pieces for i in piece] == list(range(total))
+    edge = min(500, max(2 * workers, 32))
+    # small at both ends: the first PUTs start early and little is left to register after the last one
+    assert sizes[0] == min(edge, total) and sizes[-1] <= edge
+
+
+def test_upload_chunk_plan_for_the_benchmark_case() -> None:
+    assert upload_chunk_sizes(1000, 32) == [64, 372, 372, 128, 64]
+    assert upload_chunk_sizes(12, 3, limit=4) == [4, 4, 4]
+    assert upload_chunk_sizes(0, 10) == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
 
 from pictograph import ApiError
+from pictograph._transfer_plan import upload_chunk_sizes
 from pictograph.errors import NetworkError, NotFoundError
 from pictograph.reports import DownloadReport
 
@@ -339,8 +341,14 @@ def test_upload_many_chunks_by_500_registers_only_successful_puts(tmp_path: Path
     assert {i.filename for i in report.succeeded} == {r["filename"] for r in cloud.registered}
     bulk_urls = [r for r in cloud.api_requests() if r.url.path.endswith("/bulk-upload-url")]
     bulk_registers = [r for r in cloud.api_requests() if r.url.path.endswith("/bulk-register")]
-    assert len(bulk_urls) == 2 and len(bulk_registers) == 2
-    assert b"f007.jpg" not in bulk_registers[0].content and b"f501.jpg" not in bulk_registers[1].content
+    url_items = [[i["filename"] for i in json.loads(r.content)["images"]] for r in bulk_urls]
+    register_items = [[i["filename"] for i in json.loads(r.content)["images"]] for r in bulk_registers]
+    # every file of the call, in order, in chunks of at most 500: small ones first and last (the pipeline)
+    assert [len(c) for c in url_items] == upload_chunk_sizes(503, 8) == [32, 375, 64, 32]
+    assert [n for c in url_items for n in c] == [p.name for p in paths]
+    assert len(register_items) == len(url_items)
+    for urls, registered in zip(url_items, register_items, strict=True):
+        assert set(registered) == set(urls) - {"f007.jpg", "f501.jpg"}
     assert seen[-1] == 503
 
 

@@ -126,3 +126,44 @@ def test_an_error_of_the_first_chunk_is_raised(tmp_path: Path, use_async: bool) 
     with pytest.raises(ForbiddenError):
         _upload(handler, _files(tmp_path, 10), use_async)
     assert cloud.registered == []
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_fatal_upload_url_error_stops_new_puts_but_registers_what_went_up(tmp_path: Path,
+                                                                            use_async: bool) -> None:
+    cloud = FakeCloud()
+    handler = ChunkFaults(cloud)
+    handler.urls["f08.jpg"] = 403  # the third chunk's URLs: an error every later chunk would meet too
+    paths = _files(tmp_path, 16)
+    report = _upload(handler, paths, use_async)
+    # the first two chunks went up and are registered; nothing of the third or fourth was PUT
+    assert _names(report.succeeded) == [f"f{i:02d}.jpg" for i in range(8)]
+    assert _names(report.succeeded) == sorted(r["filename"] for r in cloud.registered)
+    put_names = {r.url.path.rsplit("/", 1)[-1] for r in cloud.storage_requests() if r.method == "PUT"}
+    assert put_names == {f"f{i:02d}.jpg" for i in range(8)}
+    assert [f.filename for f in report.failed] == [f"f{i:02d}.jpg" for i in range(8, 16)]
+    assert all("ForbiddenError" in f.error for f in report.failed)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_progress_counts_every_file_once_whatever_fails(tmp_path: Path, use_async: bool) -> None:
+    cloud = FakeCloud()
+    handler = ChunkFaults(cloud)
+    handler.register["f04.jpg"] = 403
+    paths = _files(tmp_path, 12)
+    seen: list[tuple[int, int]] = []
+    transport = httpx.MockTransport(handler)
+    if use_async:
+        async def go() -> BulkUploadReport:
+            async with AsyncClient(api_key=KEY, base_url=BASE, http_transport=transport, sleep=no_sleep_async,
+                                   storage_transport=transport) as client:
+                return await client.images.upload_many("ds", paths, max_workers=3,
+                                                       progress=lambda d, t, f: seen.append((d, t)))
+        report = run(go())
+    else:
+        with Client(api_key=KEY, base_url=BASE, http_transport=transport, sleep=no_sleep,
+                    storage_transport=transport) as client:
+            report = client.images.upload_many("ds", paths, max_workers=3,
+                                               progress=lambda d, t, f: seen.append((d, t)))
+    assert len(report.succeeded) + len(report.failed) == 12
+    assert [d for d, _ in seen] == list(range(1, 13)) and {t for _, t in seen} == {12}
