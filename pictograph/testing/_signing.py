@@ -7,7 +7,6 @@ expires, as with real cloud storage.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import threading
 import time
@@ -50,7 +49,7 @@ class Signer:
 
     def _mac(self, method: str, path: str, expires: int, content_type: str) -> str:
         message = f"{method}\n{path}\n{expires}\n{content_type}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._secret, message, "sha256").hex()
 
     def sign(self, base_url: str, method: str, path: str, content_type: str = "",
              lifetime: int = URL_LIFETIME_SECONDS) -> str:
