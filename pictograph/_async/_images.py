@@ -177,7 +177,8 @@ class AsyncImages:
     ) -> BulkUploadReport:
         """Upload many image files (a folder given in ``file_paths`` is walked, keeping its subfolders).
 
-        Files go up ``max_workers`` at a time, in chunks of 500; only registered images are in
+        Files go up ``max_workers`` at a time, in chunks of at most 500 (bulk upload URLs, PUTs, bulk register;
+        small first and last chunks keep the waits at both ends short); only registered images are in
         ``report.succeeded``, every file that did not make it is in ``report.failed`` with the reason.
 
         Example::
