@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -341,11 +341,6 @@ def plan_uploads(file_paths: Iterable[str | os.PathLike[str]], folder: str) -> l
             "nothing was uploaded (upload them one by one with images.upload(..., content_type=...))"
         )
     return entries
-
-
-def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def upload_chunk_sizes(total: int, workers: int, limit: int = UPLOAD_CHUNK) -> list[int]:
