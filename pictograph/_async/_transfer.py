@@ -811,17 +811,17 @@ class AsyncTransfers:
         parts[0].urls = await self._chunk_urls(dataset, parts[0].entries)
         # The error that stopped the call: no PUT starts after it. Files already up are still registered,
         # unless a registration met it (``halted``).
-        fatal: list[PictographError] = []
+        fatal: PictographError | None = None
         halted = False
         settled = 0
 
         def feed() -> Iterable[tuple[_ChunkPuts, int]]:
             for part in parts:
-                if part.index + 1 < len(parts) and not fatal:
+                if part.index + 1 < len(parts) and fatal is None:
                     following = parts[part.index + 1]
                     following.urls_job = Background(self._chunk_urls, dataset, following.entries)
                 for position in range(len(part.entries)):
-                    if fatal:
+                    if fatal is not None:
                         return
                     part.started += 1
                     yield part, position
@@ -840,21 +840,20 @@ class AsyncTransfers:
 
         async def settle_ready(wait: bool) -> None:
             """Register and report, in chunk order, the chunks whose PUTs are over (waiting for them if told)."""
-            nonlocal settled, halted
+            nonlocal settled, halted, fatal
             while settled < len(parts):
                 part = parts[settled]
-                if not (part.finished == len(part.entries) or (fatal and part.finished == part.started)):
+                if not (part.finished == len(part.entries) or (fatal is not None and part.finished == part.started)):
                     return
                 if part.registration is None and part.uploaded and not halted and part.url_error is None:
                     part.registration = Background(self._register_chunk, dataset, part.uploaded)
                 if not wait and part.registration is not None and not part.registration.done():
                     return
-                stop = await self._settle(part, succeeded, failed, reporter, fatal[0] if fatal else None)
+                stop = await self._settle(part, succeeded, failed, reporter, fatal)
                 settled += 1
                 if stop is not None:  # a registration met it: register nothing more
                     halted = True
-                    if not fatal:
-                        fatal.append(stop)
+                    fatal = fatal or stop
 
         try:
             async for part, outcome in run_bounded(put, feed(), max_workers):
@@ -862,8 +861,8 @@ class AsyncTransfers:
                 if isinstance(outcome, PictographError):
                     if part.url_error is None:
                         part.url_error = outcome
-                        if isinstance(outcome, _FATAL_FOR_ALL) and not fatal:
-                            fatal.append(outcome)
+                        if isinstance(outcome, _FATAL_FOR_ALL) and fatal is None:
+                            fatal = outcome
                 elif outcome.error is None:
                     part.uploaded.append(outcome)
                 else:
