@@ -827,23 +827,34 @@ class AsyncTransfers:
                     yield part, position
 
         async def put(item: tuple[_ChunkPuts, int]) -> tuple[_ChunkPuts, _PutOutcome | PictographError]:
+            nonlocal fatal
             part, position = item
+            if fatal is not None:  # the call stopped after this file was taken: it is not sent
+                return part, _PutOutcome(part.entries[position], error=describe_error(fatal))
             urls = part.urls
             if urls is None:
                 assert part.urls_job is not None
                 try:
                     urls = await part.urls_job.result()
                 except PictographError as exc:
+                    if isinstance(exc, _FATAL_FOR_ALL) and fatal is None:
+                        fatal = exc  # at once: the workers take their next files without waiting for the caller
                     return part, exc
                 part.urls = urls
             return part, await self._put_entry(part.entries[position], urls[position])
 
         async def settle_ready(wait: bool) -> None:
-            """Register and report, in chunk order, the chunks whose PUTs are over (waiting for them if told)."""
+            """Register and report, in chunk order, the chunks whose PUTs are over; ``wait``: all PUTs are over,
+            wait for the registrations.
+
+            While PUTs run, only a chunk whose every file came back is over: the workers take items from
+            ``feed`` themselves (in threads, for the sync client), so how many of a chunk's files started is
+            final only once they have all stopped."""
             nonlocal settled, halted, fatal
             while settled < len(parts):
                 part = parts[settled]
-                if not (part.finished == len(part.entries) or (fatal is not None and part.finished == part.started)):
+                over = part.finished == len(part.entries) or (wait and part.finished == part.started)
+                if not over:
                     return
                 if part.registration is None and part.uploaded and not halted and part.url_error is None:
                     part.registration = Background(self._register_chunk, dataset, part.uploaded)

@@ -1,17 +1,19 @@
 """Run ``func`` on every item in at most ``limit`` threads, yielding results in completion order.
 
 Hand-written counterpart of ``pictograph/_async/_pool.py`` (``scripts/unasync.py`` leaves it alone): threads
-instead of tasks. Items are submitted lazily, results are yielded in the calling thread (so the caller updates
-reports and progress without locks), and leaving the loop early cancels what has not started and waits for
-the files in flight. Finished futures arrive through a queue, so each completion costs O(1), not a scan of
-every running future. :class:`Background` runs one call in a thread of its own beside the caller, and
+instead of tasks. Each thread takes the next item itself when it is free (items are still taken lazily, one at
+a time, under a lock), results are yielded in the calling thread through a queue (so the caller updates reports
+and progress without locks), and leaving the loop early stops the threads taking items and waits for the
+files in flight. :class:`Background` runs one call in a thread of its own beside the caller, and
 :func:`send_direct` is the sync form of handing a request to an httpx transport.
 """
 
 from __future__ import annotations
 
+import operator
 import queue
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -20,38 +22,54 @@ import httpx
 T = TypeVar("T")
 R = TypeVar("R")
 
+_END = object()  # the items are exhausted (or the caller left)
+_RESULT, _ERROR, _EXITED = 0, 1, 2
 
-def run_bounded(func: Callable[[T], R], items: Iterable[T], limit: int) -> Iterator[R]:
+
+def run_bounded(func: Callable[[T], R], items: Iterable[T], limit: int) -> Generator[R, None, None]:
     """Yield ``func(item)`` for every item, at most ``limit`` running at once."""
     if limit < 1:
         raise ValueError(f"the concurrency limit must be >= 1, got {limit}")
     source = iter(items)
-    finished: queue.SimpleQueue[Future[R]] = queue.SimpleQueue()
-    running: set[Future[R]] = set()
-    executor = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="pictograph-transfer")
+    pull = threading.Lock()  # one thread at a time advances ``source`` (a generator cannot run twice at once)
+    stop = threading.Event()
+    finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
 
-    def submit_next() -> bool:
+    def take() -> Any:
+        with pull:
+            return _END if stop.is_set() else next(source, _END)
+
+    def work() -> None:
+        # Each thread takes its next item the moment it is free: no hand-over through the calling thread
+        # between one file and the next (two thread wake-ups per file, a tenth of the time of a latency-bound
+        # transfer with 32 files in flight on a small machine).
         try:
-            item = next(source)
-        except StopIteration:
-            return False
-        future = executor.submit(func, item)
-        running.add(future)
-        future.add_done_callback(finished.put)
-        return True
+            while (item := take()) is not _END:
+                finished.put((_RESULT, func(item)))
+        except BaseException as exc:  # the caller raises it
+            finished.put((_ERROR, exc))
+        finally:
+            finished.put((_EXITED, None))
 
+    started: list[threading.Thread] = []
     try:
-        while len(running) < limit and submit_next():
-            pass
-        while running:
-            future = finished.get()
-            running.discard(future)
-            submit_next()
-            yield future.result()
+        for i in range(min(limit, operator.length_hint(items, limit))):
+            thread = threading.Thread(target=work, name=f"pictograph-transfer-{i}")
+            thread.start()
+            started.append(thread)
+        live = len(started)
+        while live:
+            kind, value = finished.get()
+            if kind == _RESULT:
+                yield value
+            elif kind == _ERROR:
+                raise value
+            else:
+                live -= 1
     finally:
-        for future in running:
-            future.cancel()
-        executor.shutdown(wait=True, cancel_futures=True)
+        stop.set()
+        for thread in started:
+            thread.join()
 
 
 def send_direct(transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
