@@ -92,6 +92,7 @@ class Spec:
         self.routes: list[Route] = self._build_routes()
         self.by_operation = {r.operation_id: r for r in self.routes}
         self.undeclared_422: set[str] = set()
+        self._body_validators: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ routing
     def _resolve(self, node: Any) -> Any:
@@ -166,6 +167,36 @@ class Spec:
                         request_validator_cls=V31RequestBodyValidator)
         return OpenAPI.from_dict(self.document, config=config)
 
+    def _body_passes(self, route: Route, content_type: str, body: Any) -> bool:
+        """Whether a JSON body certainly conforms to its operation's schema, checked by a compiled validator.
+
+        openapi-core's body check walks the schema in Python: 80 ms for a 372-item bulk register, time in which
+        the event loop answers no storage request. jsonschema-rs checks the same body in 0.3 ms. Only its
+        "valid" is trusted: anything else goes through openapi-core, which names the problems as before, so
+        what is accepted or refused and how a refusal reads do not change. Patterns are checked with Python's
+        ``re`` (as openapi-core does): the Rust engine reads ``\\S`` differently for a few control characters.
+        """
+        if content_type.split(";", 1)[0].strip().lower() != "application/json":
+            return False
+        validator = self._body_validators.get(route.operation_id, _UNBUILT)
+        if validator is _UNBUILT:
+            validator = self._body_validators[route.operation_id] = self._build_body_validator(route)
+        return validator is not None and bool(validator.is_valid(body))
+
+    def _build_body_validator(self, route: Route) -> Any:
+        try:
+            import jsonschema_rs
+        except ImportError:  # not installed: openapi-core checks every body
+            return None
+        op = self.document["paths"][route.template][route.method.lower()]
+        content = self._resolve(op.get("requestBody", {})).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        if schema is None:
+            return None
+        root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **_python_patterns(schema),
+                "components": _python_patterns(self.document.get("components", {}))}
+        return jsonschema_rs.validator_for(root, validate_formats=True, keywords={_PATTERN: _PythonPattern})
+
     def validate_request(
         self,
         match: Match,
@@ -185,12 +216,14 @@ class Spec:
         )
 
         outcome = ValidationOutcome()
+        body_valid = False
         if body:
             try:
-                json.loads(body)
+                parsed = json.loads(body)
             except ValueError:
                 outcome.problems.append(FieldProblem(["body"], "the body is not valid JSON"))
                 return outcome
+            body_valid = self._body_passes(match.route, content_type, parsed)
         for key, _ in query_pairs:
             if key not in match.route.query_names:
                 outcome.problems.append(FieldProblem(["query", key], "unknown query parameter"))
@@ -199,8 +232,8 @@ class Spec:
         try:
             result = self._openapi.unmarshal_request(request)  # parameters only (see ``_openapi``)
             # The body, once; an absent optional body is no problem (a missing required one is).
-            body_errors = [e for e in self._openapi.iter_request_errors(request)
-                           if not isinstance(e, MissingRequestBody)]
+            body_errors = [] if body_valid else [e for e in self._openapi.iter_request_errors(request)
+                                                  if not isinstance(e, MissingRequestBody)]
         except (TypeError, ValueError, KeyError) as exc:  # the validator trips on some ill-typed values
             outcome.problems.append(FieldProblem(["body"], f"does not match the schema ({exc})"))
             return outcome
@@ -281,6 +314,32 @@ def _schema_problems(cause: BaseException | None, prefix: list[str | int], fallb
     if not out:
         out.append(FieldProblem(prefix, str(cause or fallback)))
     return out
+
+
+_UNBUILT = object()
+_PATTERN = "x-pictograph-python-pattern"
+
+
+def _python_patterns(node: Any) -> Any:
+    """A copy of a schema whose ``pattern`` keywords are checked by :class:`_PythonPattern`."""
+    if isinstance(node, dict):
+        return {(_PATTERN if k == "pattern" and isinstance(v, str) else k): _python_patterns(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_python_patterns(v) for v in node]
+    return node
+
+
+class _PythonPattern:
+    """The ``pattern`` keyword with Python's ``re.search``, as the pure-Python validators apply it."""
+
+    def __init__(self, parent_schema: Any, value: str, schema_path: Any) -> None:
+        self._search = re.compile(value).search
+        self._pattern = value
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and self._search(instance) is None:
+            raise ValueError(f"{instance!r} does not match {self._pattern!r}")
 
 
 class _SpecRequest:
