@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS images (
     tags TEXT NOT NULL DEFAULT '[]', is_archived INTEGER NOT NULL DEFAULT 0, annotations TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL, UNIQUE (dataset_id, directory_path, filename));
 CREATE INDEX IF NOT EXISTS images_by_dataset ON images (dataset_id, seq);
+CREATE INDEX IF NOT EXISTS images_by_folder ON images (dataset_id, directory_path, seq);
 CREATE TABLE IF NOT EXISTS exports (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, org_id TEXT NOT NULL,
     dataset_id TEXT NOT NULL, dataset_name TEXT NOT NULL, name TEXT NOT NULL, format TEXT NOT NULL,
