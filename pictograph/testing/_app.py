@@ -16,6 +16,7 @@ import logging
 import os
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,7 @@ class MockApp:
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self._folders: set[str] = set()
+        self._api_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pictograph-local-api")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -287,6 +289,17 @@ class MockApp:
                 return _error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here",
                                                  headers={"Allow": ", ".join(sorted(set(allowed)))}), request_id)
             return _error_response(HttpError(404, "not_found", f"no route {API_PREFIX}{rel_path}"), request_id)
+        body = await _read_body(receive)
+        # The rest runs in the one API thread: API calls still run one at a time and whole (an idempotent
+        # replay sees the first call's answer), but a long one, such as a 500-image bulk register, no longer
+        # holds up the storage answers this event loop serves meanwhile.
+        return await asyncio.get_running_loop().run_in_executor(
+            self._api_thread, self._api_call, scope, rel_path, headers, match, body, request_id)
+
+    def _api_call(self, scope: Scope, rel_path: str, headers: dict[str, str], match: Match, body: bytes,
+                  request_id: str) -> Response:
+        state = self.state
+        method = scope["method"]
         key = headers.get("x-api-key", "").strip()
         key_row = state.storage.one("SELECT * FROM api_keys WHERE key = ?", key) if key else None
         if key_row is None:
@@ -294,7 +307,6 @@ class MockApp:
                                    request_id)
         org = state.storage.one("SELECT * FROM orgs WHERE id = ?", key_row["org_id"])
         assert org is not None
-        body = await _read_body(receive)
         query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         content_type = headers.get("content-type", "")
         outcome = state.spec.validate_request(match, query_pairs, headers, body, content_type)
@@ -317,19 +329,24 @@ class MockApp:
         query = {k: min(v, _MAX_OFFSET) if k.endswith("offset") and isinstance(v, int) else v
                  for k, v in outcome.query.items()}
         ctx = Ctx(state, org, key_row["role"], match.path_params, query, parsed, base_url)
-        try:
-            reply = HANDLERS[match.route.operation_id](ctx)
-            response = self._render(reply, request_id)
-        except HttpError as exc:
-            response = _error_response(exc, request_id)
-        except Exception as exc:
-            log.exception("handler %s failed", match.route.operation_id)
-            response = _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
-                                       request_id)
+        response = self._handle(match.route.operation_id, ctx, request_id)
         response = self._checked(response, match, query_pairs, headers, body, content_type)
         if idem_key and response.status_code < 500 and not isinstance(response, FileResponse):
             self._remember(org["id"], method, rel_path, idem_key, fingerprint, response)
         return response
+
+    def close(self) -> None:
+        """Wait for the API call under way, if any, and end the API thread."""
+        self._api_thread.shutdown(wait=True)
+
+    def _handle(self, operation_id: str, ctx: Ctx, request_id: str) -> Response:
+        try:
+            return self._render(HANDLERS[operation_id](ctx), request_id)
+        except HttpError as exc:
+            return _error_response(exc, request_id)
+        except Exception as exc:
+            log.exception("handler %s failed", operation_id)
+            return _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"), request_id)
 
     @staticmethod
     def _base_url(scope: Scope, headers: dict[str, str]) -> str:

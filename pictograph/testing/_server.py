@@ -78,6 +78,7 @@ class MockServer:
         self._state: ServerState | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._app: Any = None
         self._org_id = ""
         self.api_key = ""
         self.url = ""
@@ -139,7 +140,8 @@ class MockServer:
         sock.bind((self._host, self._port))
         sock.listen(1024)
         port = sock.getsockname()[1]
-        config = uvicorn.Config(MockApp(state), host=self._host, port=port, log_level="warning",
+        self._app = MockApp(state)
+        config = uvicorn.Config(self._app, host=self._host, port=port, log_level="warning",
                                 access_log=False, lifespan="off", timeout_keep_alive=30)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
@@ -160,6 +162,9 @@ class MockServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._app is not None:
+            self._app.close()  # no API call is left running when the database closes
+            self._app = None
         if self._state is not None:
             self._state.jobs.stop()
             self._state.storage.close()
