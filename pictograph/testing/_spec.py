@@ -194,8 +194,13 @@ class Spec:
         if schema is None:
             return None
         root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **_python_patterns(schema),
-                "components": _python_patterns(self.document.get("components", {}))}
+                "components": self._pattern_components}
         return jsonschema_rs.validator_for(root, validate_formats=True, keywords={_PATTERN: _PythonPattern})
+
+    @cached_property
+    def _pattern_components(self) -> Any:
+        """The spec's components with Python-checked patterns, converted once for every operation's validator."""
+        return _python_patterns(self.document.get("components", {}))
 
     def validate_request(
         self,
