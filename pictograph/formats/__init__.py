@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from pictograph.errors import FormatError
-from pictograph.formats._model import AnnotatedDataset, Annotation, ClassInfo, ImageRecord, ImageStream
+from pictograph.formats._model import (
+    AnnotatedDataset,
+    Annotation,
+    ClassInfo,
+    CompactImage,
+    ImageRecord,
+    ImageStream,
+)
 from pictograph.formats._registry import FORMATS, READ_ONLY, get_format
 from pictograph.formats._report import ConversionReport, Issue, Notes
 
@@ -124,10 +131,13 @@ def _read_local(local: Path, shown: Path, format: str | None, notes: Notes,
         known = {c.name for c in classes}
         classes.extend(c for c in ds.classes if c.name not in known)
 
-    def images() -> Iterator[ImageRecord]:
+    def images() -> Iterator[Any]:  # ImageRecord, or CompactImage when convert() asked for rows
         for split, ds in datasets:
             for im in ds.images:
-                yield ImageRecord(im.filename, im.width, im.height, im.annotations, split, im.source)
+                if type(im) is CompactImage:
+                    yield CompactImage(im.filename, im.width, im.height, im.rows, im.names, split, im.source)
+                else:
+                    yield ImageRecord(im.filename, im.width, im.height, im.annotations, split, im.source)
 
     return name, AnnotatedDataset(images=ImageStream(images), classes=classes, notes=notes)
 
@@ -200,12 +210,18 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> Annotat
     return dataset
 
 
+_ROW_TYPE = operator.itemgetter(2)  # of a CompactImage row
+
+
 def _counted(images: Any, notes: Notes) -> Iterator[ImageRecord]:
     update = notes.read_counts.update
     kind = operator.attrgetter("type")
     for image in images:
         notes.images_read += 1
-        update(map(kind, image.annotations))
+        if type(image) is CompactImage:
+            update(map(_ROW_TYPE, image.rows))
+        else:
+            update(map(kind, image.annotations))
         yield image
 
 
@@ -272,12 +288,16 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
     """
     source = Path(src)
     dest = Path(dst)
-    get_format(to_format, for_writing=True)
+    writer = get_format(to_format, for_writing=True)
     if from_format is not None:
         get_format(from_format)
+    # A writer that needs only the numbers of boxes and polygons takes the COCO reader's rows as they are
+    # (CompactImage), which spares building an Annotation per object; every other reader ignores the option.
+    takes_compact = getattr(writer, "takes_compact", None)
+    compact = takes_compact is not None and takes_compact(write_options or {})
     with _local_input(source) as local, _gc_paused(), _arithmetic_guard(source):
         notes = Notes()
-        opts: dict[str, Any] = {"scan_classes": False, **(read_options or {})}
+        opts: dict[str, Any] = {"scan_classes": False, **(read_options or {}), "compact_rows": compact}
         name, dataset = _read_local(local, source, from_format, notes, opts)
         _write(dataset, dest, to_format, notes, overwrite, dict(write_options or {}))
         # Free the data while the collector is still paused: re-enabled with it alive, the collector's first

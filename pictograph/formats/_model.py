@@ -280,6 +280,26 @@ class ImageRecord:
     source: str | None = None
 
 
+@attrs.frozen(slots=True)
+class CompactImage:
+    """Internal: an image whose annotations are still a reader's rows, for a writer that needs only their
+    numbers (:func:`pictograph.formats.convert` asks the COCO reader for these only when the writer's
+    ``takes_compact(options)`` says it takes them; no public call returns one).
+
+    Each row is ``(index, class key, type, geometry, id, confidence, attributes)`` and stands for exactly one
+    annotation, in order: ``Annotation(names[class key], type, …)`` with, for type ``"bbox"``, ``box`` =
+    the geometry ``[x, y, w, h]`` (as a tuple) and no rotation, and for type ``"polygon"`` ``paths`` = the
+    geometry, a single ring."""
+
+    filename: str
+    width: float | None
+    height: float | None
+    rows: Sequence[tuple[Any, ...]]
+    names: Mapping[Any, str]
+    subset: str | None = None
+    source: str | None = None
+
+
 class ImageStream:
     """A re-iterable, lazily read sequence of :class:`ImageRecord` (each iteration reads the source again, so
     per-image formats use memory for one image at a time)."""

@@ -18,6 +18,7 @@ import mmap
 import os
 import re
 from collections.abc import Iterable
+from math import hypot
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from pictograph.formats._model import (
     AnnotatedDataset,
     Annotation,
     ClassInfo,
+    CompactImage,
     ImageRecord,
     ImageStream,
     new_annotation,
@@ -76,7 +78,9 @@ def detect(path: Path) -> int:
     return 60 if files else 0
 
 
-def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
+def read(path: Path, notes: Notes, *, compact_rows: bool = False, **options: Any) -> AnnotatedDataset:
+    """``compact_rows`` (used by :func:`pictograph.formats.convert` for writers that take them): images of
+    boxes and one-ring polygons come as :class:`CompactImage` rows instead of :class:`ImageRecord`."""
     files = _coco_files(path)
     if not files:
         raise FormatError("no COCO JSON file found (expected an object with images, annotations, categories)",
@@ -87,7 +91,7 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
         subset = None
         if len(files) > 1:
             subset = file.stem.removeprefix("instances_").removeprefix("person_keypoints_")
-        cls, imgs = parse_coco_file(file, notes, subset=subset)
+        cls, imgs = parse_coco_file(file, notes, subset=subset, compact=compact_rows)
         known = {c.name for c in classes}
         classes.extend(c for c in cls if c.name not in known)
         parts.append(imgs)
@@ -142,6 +146,17 @@ def _numbers(values: list[Any]) -> bool:
     return int not in types or not values or (max(values) <= _BIG and min(values) >= -_BIG)
 
 
+def _bounded(values: list[Any]) -> bool:
+    """For a list parsed from a slice without true, false or null: true when its values are numbers within
+    ±1e15, which :func:`_numbers` accepts (the converse need not hold: the caller then asks _numbers itself).
+    One C call, half the time of the type checks: every value is within the root of their squares' sum, and
+    the bound lies far enough below 2**53 that rounding an integer to a float cannot hide one beyond it."""
+    try:
+        return hypot(*values) < 1e15
+    except (TypeError, OverflowError):  # not all numbers
+        return False
+
+
 def _where(text: str, pos: int) -> str:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
@@ -170,8 +185,14 @@ def _expect(text: str, pos: int, chars: str, file: Path) -> tuple[str, int]:
 
 
 # One parsed COCO annotation, kept compact until its image is produced:
-# (index, category id, kind, geometry, id, confidence, attributes)
+# (index, category id, kind, geometry, id, confidence, attributes).  A box's geometry is [x, y, w, h] and a
+# polygon's its rings (list or tuple each); _build makes the tuples an Annotation holds.
 _Raw = tuple[int, Any, str, Any, Any, float, Any]
+
+
+def _simple(raw: _Raw) -> bool:
+    """The row is a box or a one-ring polygon (one annotation that a CompactImage row can stand for)."""
+    return raw[2] == "bbox" or (raw[2] == "polygon" and len(raw[3]) == 1)
 
 
 def _read_text(file: Path) -> str:
@@ -190,10 +211,11 @@ def _read_text(file: Path) -> str:
         return f.read().decode("utf-8")
 
 
-def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None,
-                    prefix: str = "") -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
+def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None, prefix: str = "",
+                    compact: bool = False) -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
     """Parse one COCO file into classes and images, streaming the ``annotations`` array element by element so
-    that no full JSON tree of it is ever held (shared with the Roboflow reader)."""
+    that no full JSON tree of it is ever held (shared with the Roboflow reader).  With ``compact``, an image
+    whose objects are all boxes and one-ring polygons comes as a :class:`CompactImage` of its rows."""
     try:
         text = _read_text(file)
     except OSError as exc:
@@ -205,6 +227,7 @@ def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None,
     top: dict[str, Any] = {}
     groups: dict[Any, list[_Raw]] = {}
     ann_image_ids: list[tuple[Any, int]] = []
+    mixed: set[Any] = set()
     c, pos = _expect(text, 0, "{", file)
     c, pos = _expect(text, pos, '"}', file)
     while c != "}":
@@ -212,7 +235,7 @@ def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None,
         _, pos = _expect(text, pos, ":", file)
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if key == "annotations" and text.startswith("[", pos):
-            pos = _stream_annotations(text, pos + 1, file, notes, groups, ann_image_ids)
+            pos = _stream_annotations(text, pos + 1, file, notes, groups, ann_image_ids, mixed)
             top["annotations"] = True
         else:
             top[key], pos = _decode(text, pos, file)
@@ -223,11 +246,11 @@ def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None,
     if end != len(text):
         raise FormatError("malformed JSON: extra data after the object", path=str(file), location=_where(text, end))
     del text
-    return _assemble(top, groups, ann_image_ids, file, notes, subset, prefix)
+    return _assemble(top, groups, ann_image_ids, mixed if compact else None, file, notes, subset, prefix)
 
 
 def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: dict[Any, list[_Raw]],
-                        ann_image_ids: list[tuple[Any, int]]) -> int:
+                        ann_image_ids: list[tuple[Any, int]], mixed: set[Any]) -> int:
     """Read the ``annotations`` array starting after its ``[``; return the position after its ``]``.
 
     With ``orjson`` installed the array is parsed in slices of whole elements (about 128 KiB each,
@@ -235,13 +258,16 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
     elements, because the cut fell inside a string or a nested value or because the slice is really malformed,
     is read again element by element by the standard library, which also names the place of any error.  So
     the fast path never changes what is accepted or how an error is reported; it only avoids 100,000
-    separate decoder calls."""
+    separate decoder calls.
+
+    ``groups`` receives each image's rows, ``ann_image_ids`` each image id with the index of its first
+    annotation, ``mixed`` the ids of images with an object other than a box or a one-ring polygon."""
     pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
     if text.startswith("]", pos):
         return pos + 1
     index = 0
     if _orjson is None:
-        return _stream_stdlib(text, pos, file, notes, groups, ann_image_ids, 0, len(text))[0]
+        return _stream_stdlib(text, pos, file, notes, groups, ann_image_ids, mixed, 0, len(text))[0]
     loads = _orjson.loads
     decode_error = _orjson.JSONDecodeError
     ws = _WS.match
@@ -251,6 +277,7 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
     while True:
         end = _boundary(text, pos + size)
         items: Any = None
+        plain = False
         if end > pos:
             chunk = text[pos:end]
             # orjson reads integers beyond 64 bits as floats; the standard library keeps them integers (and
@@ -260,12 +287,15 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                     items = loads(f"[{chunk}]")
                 except decode_error:
                     items = None
+                # Without a 'u' or an 'l' the slice holds no true, false or null: every value in it is a
+                # number, a string, a list or an object, and math.hypot() takes a list of numbers only.
+                plain = "u" not in chunk and "l" not in chunk
             del chunk
         if items is None:
             if size > _MIN_CHUNK:
                 size //= 8
                 continue
-            pos, index, done = _stream_stdlib(text, pos, file, notes, groups, ann_image_ids, index,
+            pos, index, done = _stream_stdlib(text, pos, file, notes, groups, ann_image_ids, mixed, index,
                                               pos + _MIN_CHUNK)
             last_iid = _NOTHING
             if done:
@@ -283,17 +313,21 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                 if seg:
                     if type(seg) is list and len(seg) == 1:
                         ring = seg[0]
-                        if (type(ring) is list and len(ring) >= 6 and not len(ring) % 2
-                                and (list(map(type, ring)).count(float) == len(ring) or _numbers(ring))):
-                            raw = (index, get("category_id"), "polygon", (tuple(ring),), get("id"), 1.0, [])
+                        if type(ring) is list and len(ring) >= 6 and not len(ring) % 2 and (
+                                (plain and _bounded(ring))
+                                or list(map(type, ring)).count(float) == len(ring) or _numbers(ring)):
+                            raw = (index, get("category_id"), "polygon", (ring,), get("id"), 1.0, [])
                 else:
                     bbox = get("bbox")
                     if (type(bbox) is list and len(bbox) == 4
-                            and (list(map(type, bbox)).count(float) == 4 or _numbers(bbox))
+                            and ((plain and _bounded(bbox))
+                                 or list(map(type, bbox)).count(float) == 4 or _numbers(bbox))
                             and bbox[2] > 0 and bbox[3] > 0):
-                        raw = (index, get("category_id"), "bbox", tuple(bbox), get("id"), 1.0, [])
+                        raw = (index, get("category_id"), "bbox", bbox, get("id"), 1.0, [])
+            odd = False
             if raw is None:
                 raw = _compact(a, index, file, notes)
+                odd = raw is not None and not _simple(raw)
             iid = get("image_id")
             if iid != last_iid:  # annotations usually come image by image
                 try:
@@ -308,6 +342,8 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
                 last_iid = iid
             if raw is not None:
                 g.append(raw)
+                if odd:
+                    mixed.add(iid)
             index += 1
         del items
         pos = ws(text, end).end()  # type: ignore[union-attr]
@@ -338,7 +374,8 @@ def _boundary(text: str, start: int) -> int:
 
 
 def _stream_stdlib(text: str, pos: int, file: Path, notes: Notes, groups: dict[Any, list[_Raw]],
-                   ann_image_ids: list[tuple[Any, int]], index: int, stop: int) -> tuple[int, int, bool]:
+                   ann_image_ids: list[tuple[Any, int]], mixed: set[Any], index: int,
+                   stop: int) -> tuple[int, int, bool]:
     """Decode elements one by one from ``pos`` (the start of an element) until the array ends or an element
     ends at or after ``stop``.  Returns the position after the ``]`` (done) or at the next element's start,
     the next element index, and whether the array ended."""
@@ -363,6 +400,8 @@ def _stream_stdlib(text: str, pos: int, file: Path, notes: Notes, groups: dict[A
             ann_image_ids.append((iid, index))
         if raw is not None:
             g.append(raw)
+            if not _simple(raw):
+                mixed.add(iid)
         index += 1
         c = text[pos:pos + 1]
         if c == ",":
@@ -461,7 +500,7 @@ def _rle_of(seg: dict[str, Any], file: Path, loc: str) -> tuple[list[int], int, 
 
 
 def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids: list[tuple[Any, int]],
-              file: Path, notes: Notes, subset: str | None,
+              mixed: set[Any] | None, file: Path, notes: Notes, subset: str | None,
               prefix: str) -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
     fname = str(file)
     if not isinstance(top.get("images"), list):
@@ -532,11 +571,17 @@ def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids:
     order = list(images)
     names = {cid: c["name"] for cid, c in cats.items()}
 
+    compact = mixed is not None
+    not_compact: set[Any] = mixed if mixed is not None else set()
+
     def produce() -> Any:
         for iid in order:
             filename, w, h = images[iid]
             raws = groups.get(iid, ())
-            yield ImageRecord(filename, w, h, _build(raws, cats, names, file, notes), subset, fname)
+            if compact and iid not in not_compact:
+                yield CompactImage(filename, w, h, raws, names, subset, fname)
+            else:
+                yield ImageRecord(filename, w, h, _build(raws, cats, names, file, notes), subset, fname)
 
     return classes, ImageStream(produce)
 
@@ -550,10 +595,10 @@ def _build(raws: Iterable[_Raw], cats: dict[Any, dict[str, Any]], names: dict[An
         name = names[cid]
         ident = None if aid is None else str(aid)
         if kind == "bbox":
-            append(new_annotation(name, "bbox", geo, (), ident, confidence, attributes))
+            append(new_annotation(name, "bbox", tuple(geo), (), ident, confidence, attributes))
         elif kind == "polygon":
             if len(geo) == 1:
-                append(new_annotation(name, "polygon", None, geo, ident, confidence, attributes))
+                append(new_annotation(name, "polygon", None, (tuple(geo[0]),), ident, confidence, attributes))
                 continue
             notes.add("read", "normalized", f"multi-part segmentation split into {len(geo)} polygons",
                       str(file), f"annotations[{index}]", "polygon")

@@ -11,13 +11,14 @@ trip exactly; polygons become their box, rotations their hull (reported), polyli
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pictograph.errors import FormatError
 from pictograph.formats._common import OutDir, label_stem, number
 from pictograph.formats._io import parse_xml, safe_relpath
-from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream
+from pictograph.formats._model import AnnotatedDataset, Annotation, CompactImage, ImageRecord, ImageStream
 from pictograph.formats._report import Notes
 
 
@@ -131,13 +132,120 @@ _ROUND_KEYS: dict[str, tuple[Any, str, str]] = {t: ("normalized", _ROUNDED, t) f
 _NO_FLAGS = "<truncated>0</truncated><difficult>0</difficult>"
 
 
+def _objects(annotations: Iterable[Annotation], append: Callable[[str], Any], tally: dict[tuple[Any, str, str], int],
+             image_written: dict[str, int], heads: dict[str, str], notes: Notes, fname: str) -> None:
+    """The ``<object>`` elements of one image's annotations."""
+    isfinite = math.isfinite
+    for k, ann in enumerate(annotations):
+        t = ann.type
+        if t == "polygon":
+            # min and max through one sort: list.sort compares floats natively, min()/max() do not
+            r = ann.paths[0]
+            xs = sorted(r[0::2])
+            ys = sorted(r[1::2])
+            x = xs[0]
+            y = ys[0]
+            x2 = xs[-1]
+            y2 = ys[-1]
+            tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
+        elif t == "bbox":
+            x, y, w, h = ann.box  # type: ignore[misc]
+            x2 = x + w
+            y2 = y + h
+            if ann.oriented is not None:
+                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                            f"annotation {k}", t)
+        else:
+            notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
+            continue
+        if not (isfinite(x2) and isfinite(y2)):
+            notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
+            continue
+        xmin = round(x) + 1
+        ymin = round(y) + 1
+        xmax = round(x2)
+        ymax = round(y2)
+        if xmax < xmin or ymax < ymin:
+            notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
+                       f"annotation {k}", t)
+            continue
+        if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
+            key = _ROUND_KEYS[t]
+            tally[key] = tally.get(key, 0) + 1
+        head = heads.get(ann.name)
+        if head is None:
+            head = heads[ann.name] = f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
+        attributes = ann.attributes
+        if attributes and isinstance(attributes, dict):
+            flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
+                     f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
+        else:
+            flags = _NO_FLAGS
+        append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
+               f"<ymax>{ymax}</ymax></bndbox></object>")
+        image_written[t] = image_written.get(t, 0) + 1
+
+
+def _row_objects(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], append: Callable[[str], Any],
+                 tally: dict[tuple[Any, str, str], int], image_written: dict[str, int], heads: dict[str, str],
+                 notes: Notes, fname: str) -> None:
+    """:func:`_objects` of the same image given as CompactImage rows (boxes and one-ring polygons, none
+    rotated): the same elements, counts and notes, without an Annotation per object."""
+    isfinite = math.isfinite
+    for k, (_, key, t, geo, _, _, attributes) in enumerate(rows):
+        if t == "polygon":
+            r = geo[0]
+            xs = sorted(r[0::2])
+            ys = sorted(r[1::2])
+            x = xs[0]
+            y = ys[0]
+            x2 = xs[-1]
+            y2 = ys[-1]
+            tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
+        else:
+            x, y, w, h = geo
+            x2 = x + w
+            y2 = y + h
+        if not (isfinite(x2) and isfinite(y2)):
+            notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
+            continue
+        xmin = round(x) + 1
+        ymin = round(y) + 1
+        xmax = round(x2)
+        ymax = round(y2)
+        if xmax < xmin or ymax < ymin:
+            notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
+                       f"annotation {k}", t)
+            continue
+        if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
+            rkey = _ROUND_KEYS[t]
+            tally[rkey] = tally.get(rkey, 0) + 1
+        name = names[key]
+        head = heads.get(name)
+        if head is None:
+            head = heads[name] = f"<object><name>{escape(name)}</name><pose>Unspecified</pose>"
+        if attributes and isinstance(attributes, dict):
+            flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
+                     f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
+        else:
+            flags = _NO_FLAGS
+        append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
+               f"<ymax>{ymax}</ymax></bndbox></object>")
+        image_written[t] = image_written.get(t, 0) + 1
+
+
+def takes_compact(options: dict[str, Any]) -> bool:
+    """VOC boxes need only the numbers of boxes and polygons: the writer takes CompactImage rows."""
+    return True
+
+
 def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any) -> None:
     written = notes.written_counts
     seen: set[str] = set()
     out = OutDir(out_dir)
     heads: dict[str, str] = {}
-    isfinite = math.isfinite
-    for image in dataset.images:
+    images: Iterable[ImageRecord | CompactImage] = dataset.images
+    for image in images:
         fname = image.filename
         rel = f"Annotations/{label_stem(safe_relpath(fname, location='image file name'))}.xml"
         if rel in seen:
@@ -145,57 +253,12 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
             continue
         seen.add(rel)
         objects: list[str] = []
-        append = objects.append
         tally: dict[tuple[Any, str, str], int] = {}
         image_written: dict[str, int] = {}
-        for k, ann in enumerate(image.annotations):
-            t = ann.type
-            if t == "polygon":
-                # min and max through one sort: list.sort compares floats natively, min()/max() do not
-                r = ann.paths[0]
-                xs = sorted(r[0::2])
-                ys = sorted(r[1::2])
-                x = xs[0]
-                y = ys[0]
-                x2 = xs[-1]
-                y2 = ys[-1]
-                tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
-            elif t == "bbox":
-                x, y, w, h = ann.box  # type: ignore[misc]
-                x2 = x + w
-                y2 = y + h
-                if ann.oriented is not None:
-                    notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
-                                f"annotation {k}", t)
-            else:
-                notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
-                continue
-            if not (isfinite(x2) and isfinite(y2)):
-                notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
-                continue
-            xmin = round(x) + 1
-            ymin = round(y) + 1
-            xmax = round(x2)
-            ymax = round(y2)
-            if xmax < xmin or ymax < ymin:
-                notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
-                           f"annotation {k}", t)
-                continue
-            if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
-                key = _ROUND_KEYS[t]
-                tally[key] = tally.get(key, 0) + 1
-            head = heads.get(ann.name)
-            if head is None:
-                head = heads[ann.name] = f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
-            attributes = ann.attributes
-            if attributes and isinstance(attributes, dict):
-                flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
-                         f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
-            else:
-                flags = _NO_FLAGS
-            append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
-                   f"<ymax>{ymax}</ymax></bndbox></object>")
-            image_written[t] = image_written.get(t, 0) + 1
+        if isinstance(image, CompactImage):
+            _row_objects(image.rows, image.names, objects.append, tally, image_written, heads, notes, fname)
+        else:
+            _objects(image.annotations, objects.append, tally, image_written, heads, notes, fname)
         for kind, n in image_written.items():
             written[kind] += n
         if tally:

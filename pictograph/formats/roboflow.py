@@ -31,7 +31,7 @@ def detect(path: Path) -> int:
     return 95 if _files(path) else 0
 
 
-def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
+def read(path: Path, notes: Notes, *, compact_rows: bool = False, **options: Any) -> AnnotatedDataset:
     files = _files(path)
     if not files:
         raise FormatError(f"no {FILE} found (expected a Roboflow COCO export folder)", path=str(path))
@@ -41,7 +41,8 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
     for file in files:
         rel = file.parent.relative_to(root).as_posix()
         subset = None if rel == "." else rel
-        cls, imgs = parse_coco_file(file, notes, subset=subset, prefix=f"{subset}/" if subset else "")
+        cls, imgs = parse_coco_file(file, notes, subset=subset, prefix=f"{subset}/" if subset else "",
+                                    compact=compact_rows)
         known = {c.name for c in classes}
         classes.extend(c for c in cls if c.name not in known)
         parts.append(imgs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,6 +26,7 @@ from pictograph.formats._io import IMAGE_SUFFIXES, image_size_from_file, load_js
 from pictograph.formats._model import (
     AnnotatedDataset,
     Annotation,
+    CompactImage,
     ImageRecord,
     ImageStream,
     obb_corners,
@@ -328,6 +330,68 @@ def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines
     return clipped
 
 
+def _detect_rows(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], W: float, H: float, lines: list[str],
+                 class_index: dict[str, int], order: ClassOrder, image_written: dict[str, int],
+                 tally: dict[tuple[Any, str, str], int], notes: Notes, fname: str) -> int:
+    """:func:`_detect_lines` of the same image given as CompactImage rows (boxes and one-ring polygons, none
+    rotated): the same lines, counts and notes, without an Annotation per object."""
+    clipped = 0
+    boxes = polygons = 0
+    poly_first = False
+    values: list[float] = []
+    extend = values.extend
+    for k, (_, key, t, geo, _, _, _) in enumerate(rows):
+        if t == "polygon":
+            r = geo[0]
+            xs = sorted(r[0::2])
+            ys = sorted(r[1::2])
+            x0 = xs[0] / W
+            x1 = xs[-1] / W
+            y0 = ys[0] / H
+            y1 = ys[-1] / H
+            if not polygons and not boxes:
+                poly_first = True
+            polygons += 1
+        else:
+            x, y, bw, bh = geo
+            x0 = x / W
+            y0 = y / H
+            x1 = (x + bw) / W
+            y1 = (y + bh) / H
+        name = names[key]
+        c = class_index.get(name)
+        if c is None:
+            c = class_index[name] = order.index(name)
+        if x0 < 0.0 or y0 < 0.0 or x1 > 1.0 or y1 > 1.0:
+            clipped += 1
+            x0, x1 = min(max(x0, 0.0), 1.0), min(max(x1, 0.0), 1.0)
+            y0, y1 = min(max(y0, 0.0), 1.0), min(max(y1, 0.0), 1.0)
+        if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
+            notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
+                       f"annotation {k}", t)
+            if t == "polygon":
+                polygons -= 1
+                tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + 1
+            continue
+        extend((c, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0))
+        if t == "bbox":
+            boxes += 1
+    if values:
+        lines.append(("%d %.6f %.6f %.6f %.6f\n" * (len(values) // 5)) % tuple(values))
+    if polygons:
+        tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + polygons
+    for t, n in (("polygon", polygons), ("bbox", boxes)) if poly_first else (("bbox", boxes), ("polygon", polygons)):
+        if n:
+            image_written[t] = n
+    return clipped
+
+
+def takes_compact(options: dict[str, Any]) -> bool:
+    """Detection labels need only the numbers of boxes and polygons: the writer takes CompactImage rows."""
+    task: object = options.get("task", "detect")
+    return task == "detect"
+
+
 def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str = "detect",
           **options: Any) -> None:
     if task not in ("detect", "segment"):
@@ -340,7 +404,8 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
     class_index: dict[str, int] = {}
     detect = task == "detect"
     out = OutDir(out_dir)
-    for image in dataset.images:
+    images: Iterable[ImageRecord | CompactImage] = dataset.images
+    for image in images:
         fname = image.filename
         stem = label_stem(safe_relpath(fname, location="image file name"))
         label_rel = f"labels/{image.subset}/{stem}.txt" if image.subset else f"labels/{stem}.txt"
@@ -357,7 +422,12 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
         tally: dict[tuple[Any, str, str], int] = {}
         clipped = 0
         image_written: dict[str, int] = {}
-        if detect:
+        if isinstance(image, CompactImage):
+            if not detect:  # convert() gives rows only when takes_compact() says so
+                raise RuntimeError("CompactImage rows given to the YOLO segment writer")
+            clipped = _detect_rows(image.rows, image.names, W, H, lines, class_index, order, image_written,
+                                   tally, notes, fname)
+        elif detect:
             clipped = _detect_lines(image.annotations, W, H, lines, class_index, order, image_written, tally,
                                     notes, fname, task)
         else:

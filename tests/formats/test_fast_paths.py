@@ -4,13 +4,16 @@ slices (errors reported at the same place) and YOLO's data.yaml written without 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pictograph.errors import FormatError
-from pictograph.formats import coco, read
+from pictograph.formats import ImageRecord, coco, read
 
 orjson = pytest.importorskip("orjson")
 
@@ -148,3 +151,129 @@ def test_coco_file_read_through_a_mapping(tmp_path: Path, data: bytes, error: st
     else:
         with pytest.raises(FormatError, match=error):
             _read(p)
+
+
+@pytest.mark.parametrize("value, accepted", [
+    ("[1]", False), ("{}", False), ("\"1\"", False), ("9007199254740993", False), ("-9007199254740993", False),
+    ("9007199254740992", True), ("123456789012345", True), ("-0.5", True), ("12.5e-3", True),
+    ("1e300", False),  # a float beyond 2**53 among integers (_numbers refuses it)
+])
+def test_ring_number_check_of_plain_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str,
+                                           accepted: bool) -> None:
+    """Slices without 'u', 'l' and 16-digit runs check rings and boxes with sum(): the same verdicts."""
+    anns = [{"id": k, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "segmentation": []}
+            for k in range(1, 9)]
+    anns[4] = {"id": 5, "image_id": 1, "category_id": 1, "segmentation": [[0, 0, 4, 0, 4, 4, 9, 9]]}
+    anns[6] = {"id": 7, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "segmentation": []}
+    doc = {"images": [{"id": 1, "file_name": "a.jpg", "width": 64, "height": 48}], "annotations": anns,
+           "categories": [{"id": 1, "name": "c"}]}
+    text = json.dumps(doc).replace("4, 9, 9]]", f"4, 9, {value}]]")
+    text = text.replace('[1, 2, 3, 4], "segmentation": []}, {"id": 8', f'[1, 2, 3, {value}], "segmentation": []}}, {{"id": 8')
+    assert text.count(value) == 2
+    p = tmp_path / "c.json"
+    p.write_text(text)
+    calls: list[Any] = []
+    bounded = coco._bounded
+    monkeypatch.setattr(coco, "_bounded", lambda values: calls.append(values) or bounded(values))
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow
+    assert (fast[0] != "error") == accepted
+    assert [0, 0, 4, 0, 4, 4, 9] in [c[:7] for c in calls]  # the plain slices' check saw both values
+    assert not accepted or [1, 2, 3] in [c[:3] for c in calls if len(c) == 4 and c[3] != 4]
+
+
+# COCO documents for the compact-row writers: boxes (also empty, negative, outside the image or thinner than a
+# pixel), one- and two-ring polygons, RLE masks, keypoints, attributes and scores, in images of any size.
+_NUMBER = st.one_of(st.integers(-40, 700), st.floats(-40, 700, allow_nan=False, allow_infinity=False),
+                    st.sampled_from([0.25, 0.5, 1.5, 2.5, 1e-7, 639.9999997]))
+_SIZE = st.one_of(st.integers(1, 640), st.sampled_from([0.5, 33.5, 640.0]))
+
+
+@st.composite
+def _coco_annotation(draw: Any, k: int, images: int) -> dict[str, Any]:
+    a: dict[str, Any] = {"id": k, "image_id": draw(st.integers(1, images)), "category_id": draw(st.integers(1, 4)),
+                         "iscrowd": 0}
+    kind = draw(st.sampled_from(["bbox", "bbox", "polygon", "polygon", "rings", "rle", "keypoints"]))
+    if kind == "bbox":
+        a["bbox"] = [draw(_NUMBER), draw(_NUMBER), draw(st.one_of(_NUMBER, st.just(1e-9))), draw(_NUMBER)]
+        a["segmentation"] = draw(st.sampled_from([[], None]))
+    elif kind == "polygon":
+        a["segmentation"] = [draw(st.lists(_NUMBER, min_size=6, max_size=12).filter(lambda r: len(r) % 2 == 0))]
+    elif kind == "rings":
+        a["segmentation"] = [[0, 0, 4, 0, 4, 4], [draw(_NUMBER), 1, 9, 9, 1, 9]]
+    elif kind == "rle":
+        a["segmentation"] = {"counts": [1, 2, 1], "size": [2, 2]}
+    else:
+        a["category_id"] = 5
+        a["keypoints"] = [3, 4, 2, 0, 0, 0]
+    if draw(st.booleans()) and kind != "keypoints":
+        a["attributes"] = draw(st.sampled_from([{}, {"truncated": True}, {"difficult": 1, "occluded": False}]))
+    if draw(st.booleans()):
+        a["score"] = 0.5
+    return a
+
+
+@st.composite
+def _coco_doc(draw: Any) -> dict[str, Any]:
+    n = draw(st.integers(1, 4))
+    images = [{"id": i, "file_name": draw(st.sampled_from(["a.jpg", "b.png", "s/c.jpg", "d & <e>.jpg"])) + str(i % 2),
+               "width": draw(_SIZE), "height": draw(_SIZE)} for i in range(1, n + 1)]
+    anns = [draw(_coco_annotation(k, n)) for k in range(1, draw(st.integers(0, 14)) + 1)]
+    if draw(st.booleans()):  # plain documents: only boxes and polygons, the orjson slices' cheapest checks
+        anns = [a for a in anns if "keypoints" not in a and "attributes" not in a and "score" not in a
+                and a.get("segmentation", 0) is not None]
+    cats = [{"id": c, "name": draw(st.sampled_from(["car", "a<b>&c", "car", "x"]))} for c in (1, 2, 3, 4)]
+    cats.append({"id": 5, "name": "person", "keypoints": ["l", "r"], "skeleton": [[1, 2]]})
+    return {"images": images, "annotations": anns, "categories": cats}
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=_coco_doc(), indent=st.sampled_from([None, 1]))
+def test_compact_rows_write_what_annotations_write(doc: dict[str, Any], indent: int | None) -> None:
+    """COCO → YOLO detect / Pascal VOC through CompactImage rows writes the same files and report as through
+    Annotation objects."""
+    from pictograph.formats import convert, pascal_voc, yolo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "c.json"
+        src.write_text(json.dumps(doc, indent=indent))
+        for target, module in (("yolo", yolo), ("pascal_voc", pascal_voc)):
+            results = []
+            for compact in (True, False):
+                out = Path(tmp) / f"{target}_{compact}"
+                with pytest.MonkeyPatch.context() as mp:
+                    if not compact:
+                        mp.delattr(module, "takes_compact")
+                    report = convert(src, out, from_format="coco", to_format=target)
+                results.append((_tree(out), report.to_dict() | {"destination": ""}))
+            assert results[0] == results[1]
+
+
+def test_compact_rows_reach_the_writers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """convert() asks the COCO reader for rows for YOLO detect and VOC only; mixed images stay records."""
+    from pictograph.formats import convert, yolo
+    from pictograph.formats._model import CompactImage
+
+    doc = _doc(8)
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(doc))
+    seen: list[str] = []
+    real = yolo._detect_rows
+
+    def spy(*args: Any, **kw: Any) -> int:
+        seen.append("rows")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(yolo, "_detect_rows", spy)
+    convert(p, tmp_path / "detect", from_format="coco", to_format="yolo")
+    assert seen  # images 1, 2, 3 and 5 hold only boxes and one-ring polygons
+    n = len(seen)
+    convert(p, tmp_path / "segment", from_format="coco", to_format="yolo", write_options={"task": "segment"})
+    assert len(seen) == n
+    kinds = {type(im) for im in read(p, "coco").images}
+    assert kinds == {ImageRecord}
+    assert CompactImage not in kinds
