@@ -1,14 +1,14 @@
 """A lean HTTP/1.1 client for signed storage URLs: one event loop, asyncio streams, h11 for the framing.
 
-Why it exists: a dataset transfer is thousands of small GETs or PUTs to storage. Through httpcore's pooled
-connections each file costs a few dozen thread switches with 32 worker threads (every socket read hands the
-GIL over), and on a 2-core machine that CPU, not the network, sets the pace. Here every storage socket lives
-on one event loop: the async front end uses the running loop, the sync front end a private loop thread that
-its worker threads hand requests to. A small body comes back whole with its head (one hand-over per file),
-a large one in blocks of :data:`READ_SIZE`.
+Why it exists: a dataset transfer is thousands of small GETs or PUTs to storage, and on a small machine the
+CPU each one costs, not the network, sets the pace. httpcore's general machinery (connection pool locks,
+anyio streams, per-request state objects) costs several times what one request on a kept-alive connection
+needs. Here every storage socket lives on the running event loop (the sync client runs its transfers on a
+loop of its own: ``pictograph/_sync/_transfer.py``); a small body comes back whole with its head, a large
+one in blocks of :data:`READ_SIZE`.
 
 Scope: signed URLs only (no API key, no cookies, no redirects, no proxies: the transfer engine keeps httpx
-for a proxied environment and for injected test transports). Both transports are httpx transports, so the
+for a proxied environment and for injected test transports). The transport is an httpx transport, so the
 engine sees ordinary ``httpx.Response`` objects and ``httpx`` exceptions: ``ConnectError``,
 ``ConnectTimeout``, ``ReadError``, ``ReadTimeout``, ``WriteError``, ``WriteTimeout``, ``RemoteProtocolError``
 (a body cut short, a malformed answer).
@@ -19,15 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Any
 
 import h11
 import httpx
-
-T = TypeVar("T")
 
 #: Bytes asked of the socket per read.
 READ_SIZE = 256 * 1024
@@ -270,7 +267,6 @@ class StorageHTTP:
                 await connection.writer.wait_closed()
 
 
-# ---------------------------------------------------------------------------------------------- async front end
 class _AsyncBody(httpx.AsyncByteStream):
     def __init__(self, core: StorageHTTP, exchange: Exchange) -> None:
         self._core = core
@@ -315,97 +311,3 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
         if self._fallback is not None:
             await self._fallback.aclose()
             self._fallback = None
-
-
-# ---------------------------------------------------------------------------------------------- sync front end
-class _LoopThread:
-    """An event loop running in a daemon thread of its own, started on first use."""
-
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def loop(self) -> asyncio.AbstractEventLoop:
-        loop = self._loop
-        if loop is None:
-            with self._lock:
-                if self._loop is None:
-                    ready = threading.Event()
-                    new_loop = asyncio.new_event_loop()
-
-                    def serve() -> None:
-                        asyncio.set_event_loop(new_loop)
-                        new_loop.call_soon(ready.set)
-                        new_loop.run_forever()
-
-                    self._thread = threading.Thread(target=serve, name="pictograph-storage-io", daemon=True)
-                    self._thread.start()
-                    ready.wait()
-                    self._loop = new_loop
-                loop = self._loop
-        return loop
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        """Run ``coroutine`` on the loop and wait for its outcome; an interrupt cancels it."""
-        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop())
-        try:
-            return future.result()
-        except BaseException:
-            future.cancel()
-            raise
-
-    def call(self, func: Any, *args: Any) -> None:
-        """Run ``func(*args)`` on the loop soon, without waiting."""
-        self.loop().call_soon_threadsafe(func, *args)
-
-    def stop(self, last: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Run ``last()`` on the loop (closing what lives there), then stop the loop and its thread."""
-        with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is None or thread is None:
-            return
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(last(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        if not thread.is_alive():
-            loop.close()
-
-
-class _SyncBody(httpx.SyncByteStream):
-    def __init__(self, runner: _LoopThread, core: StorageHTTP, exchange: Exchange) -> None:
-        self._runner = runner
-        self._core = core
-        self._exchange = exchange
-
-    def __iter__(self) -> Iterator[bytes]:
-        exchange = self._exchange
-        if exchange.buffered:  # taken here, not on the loop: nobody else touches the exchange meanwhile
-            yield exchange.take_buffered()
-        while not exchange.done:
-            block = self._runner.run(self._core.read(exchange))
-            if not block:
-                break
-            yield block
-
-    def close(self) -> None:
-        self._runner.call(self._core.release, self._exchange)
-
-
-class StorageTransport(httpx.BaseTransport):
-    """Storage requests from any thread, all sent from one loop thread of this transport."""
-
-    def __init__(self) -> None:
-        self._runner = _LoopThread()
-        self._core = StorageHTTP()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        stream = request.stream
-        body = stream if isinstance(stream, Iterable) else None
-        exchange = self._runner.run(self._core.open(request, body))
-        return exchange.response(_SyncBody(self._runner, self._core, exchange))
-
-    def close(self) -> None:
-        self._runner.stop(self._core.aclose)

@@ -1,10 +1,8 @@
-# unasync: hand-written sync counterpart at pictograph/_sync/_pool.py
+# unasync: async only (the sync client runs the transfer engine, this pool's only user, on an event loop)
 """Run a coroutine per item with at most ``limit`` in flight, yielding results in completion order.
 
-The only place where the async and sync front ends differ in how transfers run side by side: here ``limit``
-worker tasks, in ``pictograph/_sync/_pool.py`` as many threads; :class:`Background` runs one call beside the
-caller (a task here, a thread there), and :func:`send_direct` names the method of an httpx transport that
-takes a request. A worker takes the next item itself as soon as it is free, so items are pulled lazily (a
+``limit`` worker tasks; :class:`Background` runs one call beside the caller (a task), and :func:`send_direct`
+names the method of an httpx transport that takes a request. A worker takes the next item itself as soon as it is free, so items are pulled lazily (a
 long input never sits in memory as pending tasks) and no round trip through the caller separates one file
 from the next; results are yielded in the caller's task, so the caller updates reports and progress without
 locks. Leaving the loop early (an exception, ``break``, cancellation) cancels what is still running.

@@ -1,11 +1,12 @@
+# unasync: hand-written sync counterpart at pictograph/_sync/_transfer.py
 """The transfer engine of an ``AsyncClient``: dataset and export downloads, image downloads and uploads.
 
 Protocol: API reference §1.9 (timeouts), §1.10 (signed URLs), §2.3 (download listing), §3.3 (uploads), §5.1
 (export download). Signed URLs go through a storage client of their own that carries no API header at all;
 API URLs found in responses are re-pointed at the configured base URL and sent through the API transport.
 Every file is written to ``NAME.part`` and renamed when complete. The decisions that need no I/O live in
-:mod:`pictograph._transfer_plan`; running side by side lives in ``_pool`` (tasks here, threads in the sync
-twin).
+:mod:`pictograph._transfer_plan`; running side by side lives in ``_pool``. The sync client runs this same
+engine on an event loop of its own (``pictograph/_sync/_transfer.py``).
 """
 
 from __future__ import annotations

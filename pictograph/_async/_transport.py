@@ -65,6 +65,8 @@ class AsyncTransport:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
+        # What the caller injected (None: the default), for an engine that builds a transport of its own.
+        self.injected = (http_transport, sleep, rng, clock)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.random
         self.clock: Callable[[], float] = clock or monotonic

@@ -66,6 +66,8 @@ class Transport:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
+        # What the caller injected (None: the default), for an engine that builds a transport of its own.
+        self.injected = (http_transport, sleep, rng, clock)
         self._sleep: Sleep = sleep or time.sleep
         self._rng = rng or random.random
         self.clock: Callable[[], float] = clock or monotonic

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport, StorageTransport
+from pictograph._storage_http import AsyncStorageTransport
 
 FIGURES_ENV = "PICTOGRAPH_STRESS_FIGURES"
 
@@ -138,12 +138,10 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
 
         return ahandle
 
-    for sync_class, async_class in ((httpx.HTTPTransport, httpx.AsyncHTTPTransport),
-                                     (StorageTransport, AsyncStorageTransport)):
-        sync_send = sync_class.handle_request
-        async_send = async_class.handle_async_request
-        monkeypatch.setattr(sync_class, "handle_request", recording(sync_send))
-        monkeypatch.setattr(async_class, "handle_async_request", arecording(async_send))
+    # The sync client's transfers run on its own event loop, through the async transports.
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", recording(httpx.HTTPTransport.handle_request))
+    for async_class in (httpx.AsyncHTTPTransport, AsyncStorageTransport):
+        monkeypatch.setattr(async_class, "handle_async_request", arecording(async_class.handle_async_request))
     yield book
 
 

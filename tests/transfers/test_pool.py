@@ -1,5 +1,5 @@
-"""run_bounded, the engine of parallel transfers, in both front ends: bounds, laziness, errors, early exit,
-and workers that go on to their next item without waiting for the caller."""
+"""run_bounded, the engine of parallel transfers (the sync client runs the same one on its loop): bounds,
+laziness, errors, early exit, and workers that go on to their next item without waiting for the caller."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 
 from pictograph._async._pool import run_bounded as run_bounded_async
-from pictograph._sync._pool import run_bounded as run_bounded_sync
 
 
 class Probe:
@@ -41,16 +40,6 @@ class Probe:
             self.running -= 1
 
 
-def _sync_collect(probe: Probe, n: int, limit: int, delay: float = 0.002) -> list[int]:
-    def work(i: int) -> int:
-        probe.enter()
-        time.sleep(delay)
-        probe.leave()
-        return i * 2
-
-    return list(run_bounded_sync(work, probe.items(n), limit))
-
-
 async def _async_collect(probe: Probe, n: int, limit: int, delay: float = 0.002) -> list[int]:
     async def work(i: int) -> int:
         probe.enter()
@@ -61,42 +50,15 @@ async def _async_collect(probe: Probe, n: int, limit: int, delay: float = 0.002)
     return [r async for r in run_bounded_async(work, probe.items(n), limit)]
 
 
-@pytest.mark.parametrize("use_async", [False, True])
 @pytest.mark.parametrize(("n", "limit"), [(0, 4), (1, 4), (3, 8), (50, 4), (40, 1)])
-def test_every_item_once_with_at_most_limit_at_once(use_async: bool, n: int, limit: int) -> None:
+def test_every_item_once_with_at_most_limit_at_once(n: int, limit: int) -> None:
     probe = Probe()
-    results = asyncio.run(_async_collect(probe, n, limit)) if use_async else _sync_collect(probe, n, limit)
+    results = asyncio.run(_async_collect(probe, n, limit))
     assert sorted(results) == [2 * i for i in range(n)]
     assert probe.calls == n
     assert probe.peak <= limit
     if n >= 2 * limit:
         assert probe.peak == limit  # the bound is used, not just respected
-
-
-def test_sync_items_are_taken_lazily_and_workers_go_on_without_the_caller() -> None:
-    probe = Probe()
-    release = threading.Event()
-
-    def work(i: int) -> int:
-        probe.enter()
-        if i == 0:
-            release.wait(5)
-        probe.leave()
-        return i
-
-    results = run_bounded_sync(work, probe.items(100), 3)
-    first = next(results)  # not item 0: that one waits
-    assert first != 0
-    # The caller now does nothing; the two free workers still take and finish further items by themselves.
-    deadline = time.monotonic() + 5
-    while probe.calls < 10 and time.monotonic() < deadline:
-        time.sleep(0.001)
-    assert probe.calls >= 10
-    release.set()
-    rest = list(results)
-    assert sorted([first, *rest]) == list(range(100))
-    # never more taken than finished plus what runs
-    assert probe.taken == 100
 
 
 def test_async_workers_go_on_without_the_caller() -> None:
@@ -126,20 +88,13 @@ def test_async_workers_go_on_without_the_caller() -> None:
     asyncio.run(main())
 
 
-@pytest.mark.parametrize("use_async", [False, True])
-def test_an_error_is_raised_to_the_caller_and_stops_taking_items(use_async: bool) -> None:
+def test_an_error_is_raised_to_the_caller_and_stops_taking_items() -> None:
     probe = Probe()
 
     def check(i: int) -> int:
         if i == 5:
             raise KeyError("boom")
         return i
-
-    def work(i: int) -> int:
-        probe.enter()
-        time.sleep(0.001)
-        probe.leave()
-        return check(i)
 
     async def awork(i: int) -> int:
         probe.enter()
@@ -153,23 +108,13 @@ def test_an_error_is_raised_to_the_caller_and_stops_taking_items(use_async: bool
         return [r async for r in run_bounded_async(awork, probe.items(1000), 4)]
 
     with pytest.raises(KeyError, match="boom"):
-        if use_async:
-            asyncio.run(drain())
-        else:
-            list(run_bounded_sync(work, probe.items(1000), 4))
+        asyncio.run(drain())
     assert probe.taken < 1000
     assert probe.running == 0  # nothing left running once the call is over
 
 
-@pytest.mark.parametrize("use_async", [False, True])
-def test_leaving_early_stops_the_workers(use_async: bool) -> None:
+def test_leaving_early_stops_the_workers() -> None:
     probe = Probe()
-
-    def work(i: int) -> int:
-        probe.enter()
-        time.sleep(0.001)
-        probe.leave()
-        return i
 
     async def awork(i: int) -> int:
         probe.enter()
@@ -185,32 +130,21 @@ def test_leaving_early_stops_the_workers(use_async: bool) -> None:
             await gen.__anext__()
         await gen.aclose()
 
-    if use_async:
-        asyncio.run(first_three())
-    else:
-        gen = run_bounded_sync(work, probe.items(1000), 4)
-        for _ in range(3):
-            next(gen)
-        gen.close()
+    asyncio.run(first_three())
     taken = probe.taken
     assert taken < 100
     assert probe.running == 0
     time.sleep(0.02)
     assert probe.taken == taken  # nothing is taken after the caller left
-    assert not [t for t in threading.enumerate() if t.name.startswith("pictograph-transfer")]
 
 
-@pytest.mark.parametrize("use_async", [False, True])
-def test_a_limit_below_one_is_refused(use_async: bool) -> None:
+def test_a_limit_below_one_is_refused() -> None:
     async def awork(i: int) -> int:
         return i
 
-    with pytest.raises(ValueError, match="concurrency limit"):
-        if use_async:
-            async def go() -> None:
-                async for _ in run_bounded_async(awork, [1], 0):
-                    pass
+    async def go() -> None:
+        async for _ in run_bounded_async(awork, [1], 0):
+            pass
 
-            asyncio.run(go())
-        else:
-            list(run_bounded_sync(lambda i: i, [1], 0))
+    with pytest.raises(ValueError, match="concurrency limit"):
+        asyncio.run(go())

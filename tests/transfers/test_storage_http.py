@@ -6,12 +6,12 @@ import asyncio
 import socket
 import socketserver
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport, StorageTransport
+from pictograph._storage_http import AsyncStorageTransport
 
 BODY = bytes(range(256)) * 1200  # 300 KiB: more than one socket read
 
@@ -89,25 +89,43 @@ def server() -> Iterator[_Server]:
     srv.server_close()
 
 
+class Transport:
+    """The async transport on one event loop kept across requests (so connections can be reused)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.transport = AsyncStorageTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def send() -> httpx.Response:
+            response = await self.transport.handle_async_request(request)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            return response
+
+        return self.loop.run_until_complete(send())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.transport.aclose())
+        self.loop.close()
+
+
 @pytest.fixture
-def transport() -> Iterator[StorageTransport]:
-    t = StorageTransport()
+def transport() -> Iterator[Transport]:
+    t = Transport()
     yield t
     t.close()
 
 
-def _get(transport: StorageTransport, url: str, **timeouts: float) -> httpx.Response:
+def _get(transport: Transport, url: str, **timeouts: float) -> httpx.Response:
     request = httpx.Request("GET", url, extensions={"timeout": timeouts} if timeouts else {})
-    response = transport.handle_request(request)
-    try:
-        response.read()
-    finally:
-        response.close()
-    return response
+    return transport.handle_request(request)
 
 
 def test_a_body_larger_than_one_read_arrives_whole_and_the_connection_is_reused(
-    server: _Server, transport: StorageTransport
+    server: _Server, transport: Transport
 ) -> None:
     for _ in range(3):
         response = _get(transport, server.url + "/full")
@@ -117,33 +135,33 @@ def test_a_body_larger_than_one_read_arrives_whole_and_the_connection_is_reused(
 
 
 def test_a_connection_closed_by_the_server_is_replaced_for_the_next_get(
-    server: _Server, transport: StorageTransport
+    server: _Server, transport: Transport
 ) -> None:
     assert _get(transport, server.url + "/close-after").content == b"ok"
     assert _get(transport, server.url + "/close-after").content == b"ok"
     assert server.connections == 2
 
 
-def test_chunked_bodies_are_decoded(server: _Server, transport: StorageTransport) -> None:
+def test_chunked_bodies_are_decoded(server: _Server, transport: Transport) -> None:
     assert _get(transport, server.url + "/chunked").content == b"hello world"
 
 
-def test_a_body_cut_short_raises_a_transport_error(server: _Server, transport: StorageTransport) -> None:
+def test_a_body_cut_short_raises_a_transport_error(server: _Server, transport: Transport) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
         _get(transport, server.url + "/truncated")
 
 
-def test_a_malformed_answer_raises_a_transport_error(server: _Server, transport: StorageTransport) -> None:
+def test_a_malformed_answer_raises_a_transport_error(server: _Server, transport: Transport) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
         _get(transport, server.url + "/garbage")
 
 
-def test_a_slow_answer_raises_read_timeout(server: _Server, transport: StorageTransport) -> None:
+def test_a_slow_answer_raises_read_timeout(server: _Server, transport: Transport) -> None:
     with pytest.raises(httpx.ReadTimeout):
         _get(transport, server.url + "/slow", read=0.2)
 
 
-def test_a_refused_connection_raises_connect_error(transport: StorageTransport) -> None:
+def test_a_refused_connection_raises_connect_error(transport: Transport) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound but not listening: connections are refused
@@ -151,32 +169,22 @@ def test_a_refused_connection_raises_connect_error(transport: StorageTransport) 
             _get(transport, f"http://127.0.0.1:{port}/x")
 
 
-def test_a_streamed_put_body_arrives_intact_with_its_headers(server: _Server, transport: StorageTransport) -> None:
-    def chunks() -> Iterator[bytes]:
+def test_a_streamed_put_body_arrives_intact_with_its_headers(server: _Server, transport: Transport) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
         yield BODY[:1000]
         yield BODY[1000:]
 
     request = httpx.Request("PUT", server.url + "/echo", content=chunks(),
                             headers={"Content-Type": "image/jpeg", "Content-Length": str(len(BODY))})
     response = transport.handle_request(request)
-    response.read()
-    response.close()
     assert response.status_code == 201 and response.content == BODY
     method, _, headers, body = server.seen[-1]
     assert method == "PUT" and headers["content-type"] == "image/jpeg" and body == BODY
 
 
-def test_only_http_and_https_urls_are_sent(transport: StorageTransport) -> None:
+def test_only_http_and_https_urls_are_sent(transport: Transport) -> None:
     with pytest.raises(httpx.UnsupportedProtocol):
         _get(transport, "ftp://example.com/file")
-
-
-def test_closing_stops_the_loop_thread(server: _Server) -> None:
-    transport = StorageTransport()
-    _get(transport, server.url + "/full")
-    assert any(t.name == "pictograph-storage-io" for t in threading.enumerate())
-    transport.close()
-    assert not any(t.name == "pictograph-storage-io" for t in threading.enumerate())
 
 
 def test_the_async_transport_reuses_connections_on_the_running_loop(server: _Server) -> None:

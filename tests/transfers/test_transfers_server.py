@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("uvicorn")
+from pictograph._async._transport import AsyncTransport
 from pictograph.testing import MockServer
 
 DATASET = "road-scenes"
@@ -79,22 +80,23 @@ def test_ten_percent_of_file_gets_failing_still_ends_complete(
     assert "signature=" not in errors  # signed URLs are not quoted with their signature
 
 
-def test_expired_urls_are_refreshed_once(server: MockServer, reference: dict[str, bytes], tmp_path: Path) -> None:
+def test_expired_urls_are_refreshed_once(server: MockServer, reference: dict[str, bytes], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Expire the URLs between the listing and the GETs: the first listing's URLs all fail with 403. (The sync
+    # client's transfers run the async engine, so its API calls go through AsyncTransport.)
+    original = AsyncTransport.send
+
+    async def send_then_expire(self: AsyncTransport, request: dict[str, Any]) -> Any:
+        response = await original(self, request)
+        if str(request.get("url", "")).endswith("/download") and not getattr(send_then_expire, "done", False):
+            send_then_expire.done = True  # type: ignore[attr-defined]
+            server.clock.advance(3601)
+        return response
+
+    monkeypatch.setattr(AsyncTransport, "send", send_then_expire)
     with server.client() as client:
-        transfers = client.datasets
-        # Expire the URLs between the listing and the GETs: the first listing's URLs all fail with 403.
-        original = client._transport.send
-
-        def send_then_expire(request: dict[str, Any]) -> Any:
-            response = original(request)
-            if str(request.get("url", "")).endswith("/download") and not getattr(send_then_expire, "done", False):
-                send_then_expire.done = True  # type: ignore[attr-defined]
-                server.clock.advance(3601)
-            return response
-
-        client._transport.send = send_then_expire
         try:
-            report = transfers.download(DATASET, tmp_path, mode="images_only")
+            report = client.datasets.download(DATASET, tmp_path, mode="images_only")
         finally:
             server.clock.reset()
     assert report.failures == [] and report.listings == 2

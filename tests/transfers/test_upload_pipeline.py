@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 import pictograph._async._transfer as async_transfer
-import pictograph._sync._transfer as sync_transfer
 from pictograph import AsyncClient, Client
 from pictograph.errors import ForbiddenError
 from pictograph.reports import BulkUploadReport
@@ -69,8 +68,7 @@ def _upload(handler: ChunkFaults, paths: list[Path], use_async: bool, progress: 
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sync_transfer, "UPLOAD_CHUNK", CHUNK)
-    monkeypatch.setattr(async_transfer, "UPLOAD_CHUNK", CHUNK)
+    monkeypatch.setattr(async_transfer, "UPLOAD_CHUNK", CHUNK)  # the sync client runs the same engine
 
 
 def _names(items: list[Any]) -> list[str]:

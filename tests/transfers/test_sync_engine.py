@@ -1,0 +1,116 @@
+"""The sync client's transfers run the async engine on the client's own loop thread: what the caller sees."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pictograph import Client
+
+from .conftest import BASE, KEY, FakeCloud, image_bytes, make_client, no_sleep
+
+ENGINE_THREAD = "pictograph-transfers"
+
+
+def _engine_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == ENGINE_THREAD]
+
+
+def test_progress_runs_in_the_calling_thread_and_closing_ends_the_engine_thread(
+    cloud: FakeCloud, tmp_path: Path
+) -> None:
+    seen: set[int] = set()
+    with make_client(cloud) as client:
+        report = client.datasets.download("ds", tmp_path, progress=lambda d, t, f: seen.add(threading.get_ident()))
+        assert report.images_downloaded == 12 and report.failures == []
+        assert len(_engine_threads()) == 1
+    assert seen == {threading.get_ident()}
+    assert _engine_threads() == []
+
+
+class _SlowBody(httpx.AsyncByteStream):
+    """A body sent in two parts with a pause between them, so that files are mid-write when a transfer stops."""
+
+    def __init__(self, data: bytes, pause: float) -> None:
+        self._data = data
+        self._pause = pause
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._data[:100]
+        await asyncio.sleep(self._pause)
+        yield self._data[100:]
+
+
+def _slow_storage(cloud: FakeCloud, pause: float) -> httpx.MockTransport:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        response = cloud(request)
+        if request.url.host != "storage.test" or response.status_code != 200:
+            return response
+        return httpx.Response(200, headers=response.headers, stream=_SlowBody(response.read(), pause))
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupt_stops_the_transfer_and_waits_for_its_files_in_flight(
+    cloud: FakeCloud, tmp_path: Path, interrupt: type[BaseException]
+) -> None:
+    """Ctrl-C (or a progress callback that raises) reaches the caller only once the files in flight are
+    stopped and their ``.part`` files removed; what was finished stays, and the client goes on working."""
+    slow = _slow_storage(cloud, pause=0.3)
+    done: list[str] = []
+
+    def progress(count: int, total: int, name: str) -> None:
+        done.append(name)
+        if len(done) == 2:
+            raise interrupt("stop")
+
+    with Client(api_key=KEY, base_url=BASE, http_transport=slow, sleep=no_sleep, storage_transport=slow) as client:
+        with pytest.raises(interrupt):
+            client.datasets.download("ds", tmp_path, mode="images_only", max_workers=4, progress=progress)
+        assert list(tmp_path.rglob("*.part")) == []
+        finished = list(tmp_path.rglob("*.jpg"))
+        assert 2 <= len(finished) < 12
+        for path in finished:
+            assert path.read_bytes() == cloud.images[path.relative_to(tmp_path).as_posix()]
+        report = client.datasets.download("ds", tmp_path, mode="images_only", max_workers=4)
+        assert report.failures == [] and report.images_skipped + report.images_downloaded == 12
+        assert report.images_skipped >= len(finished)
+
+
+class _PlainTransport(httpx.BaseTransport):
+    """A sync transport that is not an ``httpx.MockTransport``: the engine calls it from a worker thread."""
+
+    def __init__(self, cloud: FakeCloud) -> None:
+        self.cloud = cloud
+        self.threads: set[str] = set()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.threads.add(threading.current_thread().name)
+        request.read()
+        return self.cloud(request)
+
+
+def test_a_plain_sync_storage_transport_serves_downloads_and_uploads(cloud: FakeCloud, tmp_path: Path) -> None:
+    plain = _PlainTransport(cloud)
+    files = []
+    for i in range(5):
+        path = tmp_path / "up" / f"u{i}.jpg"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(image_bytes(path.name))
+        files.append(path)
+    with Client(api_key=KEY, base_url=BASE, http_transport=httpx.MockTransport(cloud), sleep=no_sleep,
+                storage_transport=plain) as client:
+        report = client.datasets.download("ds", tmp_path / "down", mode="images_only")
+        uploaded = client.images.upload_many("ds", iter(files), folder_path="/up", max_workers=3)
+    assert report.images_downloaded == 12 and report.failures == []
+    for name, data in cloud.images.items():
+        assert (tmp_path / "down" / name).read_bytes() == data
+    assert len(uploaded.succeeded) == 5 and uploaded.failed == []
+    assert sorted(body for _, body in cloud.uploaded.values()) == sorted(p.read_bytes() for p in files)
+    assert plain.threads and ENGINE_THREAD not in plain.threads  # never called on the engine's loop
