@@ -199,10 +199,14 @@ class Transfers:
             config = self._client._config
             http_transport, sleep, rng, clock = self._client._transport.injected
             storage = self._storage_transport
+            api: httpx.AsyncBaseTransport
+            if http_transport is None:  # httpx's own, with the TLS settings the client already loaded
+                api = httpx.AsyncHTTPTransport(verify=self._client._transport.ssl_context or True)
+            else:
+                api = _AsyncOverSync(http_transport)
             shadow = AsyncClient(
                 api_key=config.api_key, base_url=config.base_url, timeout=config.timeout,
-                max_retries=config.max_retries,
-                http_transport=None if http_transport is None else _AsyncOverSync(http_transport),
+                max_retries=config.max_retries, http_transport=api,
                 sleep=None if sleep is None else _async_sleep(sleep), rng=rng, clock=clock,
                 storage_transport=None if storage is None else _AsyncOverSync(storage),
             )
