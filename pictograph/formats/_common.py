@@ -101,16 +101,20 @@ class OutDir:
 
     def __init__(self, root: Path) -> None:
         self.root = str(root)
-        self._made = {self.root}
+        self._made = {""}  # sub-folders made, relative to the root ("" is the root itself)
+        self._posix = os.sep == "/"
 
     def write(self, rel: str, data: str) -> None:
-        path = self.root + "/" + rel if os.sep == "/" else os.path.join(self.root, *rel.split("/"))
-        folder = os.path.dirname(path)
+        folder = rel.rpartition("/")[0]
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(os.path.join(self.root, *folder.split("/")), exist_ok=True)
             self._made.add(folder)
+        path = self.root + "/" + rel if self._posix else os.path.join(self.root, *rel.split("/"))
+        raw = data.encode("utf-8")
         fd = os.open(path, WRITE_FLAGS, 0o666)
         try:
-            write_all(fd, data.encode("utf-8"))
+            done = os.write(fd, raw)  # all of it, but for a signal or a full disk
+            if done < len(raw):
+                write_all(fd, raw[done:])
         finally:
             os.close(fd)

@@ -15,13 +15,14 @@ import re
 import shutil
 import stat
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING, Any
 
 from pictograph.errors import FormatError
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree as ET
 
 __all__ = [
     "atomic_output",
@@ -63,6 +64,8 @@ def safe_relpath(name: str, *, path: str | None = None, location: str | None = N
 
 def extract_zip(zip_path: Path, dest: Path) -> None:
     """Extract a ZIP into ``dest``, refusing members whose names escape it (zip-slip) and symbolic links."""
+    import zipfile  # imported when needed, like ElementTree below: converting plain files needs neither
+
     try:
         zf = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -154,6 +157,8 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def parse_xml(path: Path) -> ET.Element:
     """Parse an XML file safely (no DTDs, no entities); errors name the line and column."""
+    from xml.etree import ElementTree as ET
+
     try:
         raw = path.read_bytes()
     except OSError as exc:

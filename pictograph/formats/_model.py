@@ -16,7 +16,6 @@ Example::
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -169,8 +168,14 @@ class Annotation:
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON of api-reference §4.3 (an id is generated when there is none)."""
+        if self.id:
+            ident = self.id
+        else:
+            import uuid  # imported when needed: it costs 1.5 ms (it imports platform)
+
+            ident = str(uuid.uuid4())
         out: dict[str, Any] = {
-            "id": self.id if self.id else str(uuid.uuid4()),
+            "id": ident,
             "name": self.name,
             "type": self.type,
             "confidence": self.confidence,
