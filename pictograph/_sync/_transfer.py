@@ -193,6 +193,16 @@ class Transfers:
         self._storage_transport = storage_transport
         self._runner = LoopThread("pictograph-transfers")
         self._shadow: AsyncClient | None = None  # made and used on the loop only
+        self._pid = os.getpid()
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        if self._pid != os.getpid():
+            # A forked child (a DataLoader worker, a multiprocessing pool): the parent's loop thread does not
+            # exist here and its connections are the parent's. Start afresh; the parent's objects are left alone.
+            self._runner = LoopThread("pictograph-transfers")
+            self._shadow = None
+            self._pid = os.getpid()
+        return self._runner.loop()
 
     def _engine(self) -> AsyncTransfers:
         if self._shadow is None:
@@ -218,7 +228,7 @@ class Transfers:
         """Run ``job`` on the loop; relay its progress reports to ``reporter`` in this thread until it is over."""
         events: queue.SimpleQueue[Any] = queue.SimpleQueue()
         relay = _Relay(events)
-        loop = self._runner.loop()
+        loop = self._loop()
         holder: list[asyncio.Task[T]] = []
 
         async def main() -> T:

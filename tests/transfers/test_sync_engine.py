@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -114,3 +116,25 @@ def test_a_plain_sync_storage_transport_serves_downloads_and_uploads(cloud: Fake
     assert len(uploaded.succeeded) == 5 and uploaded.failed == []
     assert sorted(body for _, body in cloud.uploaded.values()) == sorted(p.read_bytes() for p in files)
     assert plain.threads and ENGINE_THREAD not in plain.threads  # never called on the engine's loop
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
+def test_a_forked_child_transfers_with_the_client_it_inherited(cloud: FakeCloud, tmp_path: Path) -> None:
+    """The parent's engine thread does not exist in a forked child: the child starts its own."""
+    with make_client(cloud) as client:
+        assert client.datasets.download("ds", tmp_path / "parent", mode="images_only").failures == []
+        pid = os.fork()
+        if pid == 0:  # the child: report through the exit status only
+            code = 1
+            signal.alarm(30)  # a child that hangs dies (and the test fails) instead of hanging the suite
+            try:
+                report = client.datasets.download("ds", tmp_path / "child", mode="images_only")
+                code = 0 if report.images_downloaded == 12 and report.failures == [] else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        # the parent's engine still works
+        assert client.datasets.download("ds", tmp_path / "again", mode="images_only").images_downloaded == 12
+    for name, data in cloud.images.items():
+        assert (tmp_path / "child" / name).read_bytes() == data
