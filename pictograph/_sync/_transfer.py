@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import queue
 import threading
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+import pictograph._async._datasets  # noqa: F401  (imported with the engine: it lists folders through it)
 from pictograph._async._client import AsyncClient
 from pictograph._async._transfer import AsyncTransfers
 from pictograph._async._transfer import transfers_of as async_transfers_of
@@ -47,6 +49,12 @@ if TYPE_CHECKING:
     from pictograph._sync._client import Client
 
 T = TypeVar("T")
+
+# httpx's async client imports anyio's asyncio backend on its first request (13 ms): done here, when the client
+# builds the resources that transfer, rather than inside the first transfer. A private module of anyio, so a
+# version that moved it only means the import happens later.
+with contextlib.suppress(ImportError):
+    importlib.import_module("anyio._backends._asyncio")
 
 _ENGINE_LOCK = threading.Lock()
 _DONE = object()  # the transfer is over (its outcome is in its task)
