@@ -276,4 +276,7 @@ def test_compact_rows_reach_the_writers(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(seen) == n
     kinds = {type(im) for im in read(p, "coco").images}
     assert kinds == {ImageRecord}
-    assert CompactImage not in kinds
+    once = read(p, "coco", compact_rows=True)
+    assert {type(im) for im in once.images} == {ImageRecord, CompactImage}
+    with pytest.raises(RuntimeError, match="only once"):
+        list(once.images)
