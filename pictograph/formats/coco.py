@@ -136,7 +136,11 @@ _NOTHING = object()
 _CHUNK = 1 << 17
 _MIN_CHUNK = 1 << 13
 _DIGITS = str.maketrans("123456789", "000000000")
+# Integers that orjson reads as floats: above 2**64 - 1 (20 digits or more) or below -2**63 (a '-' and 19 digits
+# or more), among the digits of a slice turned to '0's.
+_RUN19 = "0" * 19
 _LONG_RUN = "0" * 20
+_NEGATIVE_RUN = "-" + _RUN19
 
 
 def _numbers(values: list[Any]) -> bool:
@@ -283,8 +287,11 @@ def _stream_annotations(text: str, pos: int, file: Path, notes: Notes, groups: d
         if end > pos:
             chunk = text[pos:end]
             # orjson reads integers beyond 64 bits as floats; the standard library keeps them integers (and
-            # the checks below refuse them), so a slice with a 20-digit run is left to the standard library.
-            if _LONG_RUN not in chunk.translate(_DIGITS):
+            # the checks below refuse them), so a slice that may hold one is left to the standard library.
+            digits = chunk.translate(_DIGITS)
+            wide = _RUN19 in digits and (_LONG_RUN in digits or _NEGATIVE_RUN in digits)
+            del digits
+            if not wide:
                 try:
                     items = loads(f"[{chunk}]")
                 except decode_error:

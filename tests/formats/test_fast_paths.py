@@ -280,3 +280,34 @@ def test_compact_rows_reach_the_writers(tmp_path: Path, monkeypatch: pytest.Monk
     assert {type(im) for im in once.images} == {ImageRecord, CompactImage}
     with pytest.raises(RuntimeError, match="only once"):
         list(once.images)
+
+
+@pytest.mark.parametrize("big", ["-9300000000000000000", "-9223372036854775809", "18446744073709551616",
+                                 "-9223372036854775808", "18446744073709551615"])
+def test_fast_path_keeps_integers_that_orjson_would_make_floats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 big: str) -> None:
+    """orjson reads integers below -2**63 (19 digits) or above 2**64 - 1 as floats: such slices go to the
+    standard library, which keeps them integers (here the id, shown in the annotation)."""
+    doc = _doc(8)
+    text = json.dumps(doc).replace('"id": 5, "image_id"', f'"id": {big}, "image_id"', 1)  # a plain box
+    assert big in text
+    p = tmp_path / "c.json"
+    p.write_text(text)
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow
+    assert big in {a.id for *_, anns in fast for a in anns}
+
+
+def test_fast_path_takes_long_fractions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 19-digit run in a fraction (a small float written in full) is no 64-bit overflow: orjson reads it."""
+    doc = _doc(8)
+    doc["annotations"][4]["bbox"] = [0.0012345678901234567, -0.0012345678901234567, 5, 5]
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(doc))
+    assert "0.0012345678901234567" in p.read_text()
+    calls: list[Any] = []
+    loads = coco._orjson.loads
+    monkeypatch.setattr(coco._orjson, "loads", lambda s: calls.append(s) or loads(s), raising=False)
+    fast, slow = _both(p, monkeypatch)
+    assert fast == slow
+    assert any("0.0012345678901234567" in c for c in calls)
