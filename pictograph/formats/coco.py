@@ -784,6 +784,25 @@ def _common_out(ann: Annotation, obj: dict[str, Any]) -> None:
         obj["attributes"] = ann.attributes
 
 
+def _one_joint_per_name(parts: list[tuple[int, ClassInfo, list[Annotation]]], fname: str,
+                        notes: Notes) -> list[tuple[int, ClassInfo, list[Annotation]]]:
+    """A COCO object holds each joint once: a joint named twice in one instance goes to an object of its own."""
+    out: list[tuple[int, ClassInfo, list[Annotation]]] = []
+    for idx, info, members in parts:
+        seen: set[str] = set()
+        first: list[Annotation] = []
+        extra: list[Annotation] = []
+        for m in members:
+            (extra if m.name in seen else first).append(m)
+            seen.add(m.name)
+        out.append((idx, info, first))
+        for m in extra:
+            notes.lossy("write", f"joint {m.name!r} appears twice in one instance: the second is written as an "
+                        "object of its own (grouping lost)", fname, None, "keypoint")
+            out.append((idx, info, [m]))
+    return out
+
+
 def _write_keypoints(groups: dict[Any, list[Annotation]], order: ClassOrder, image_id: int, fname: str,
                      anns_out: list[dict[str, Any]], next_ann: int, notes: Notes) -> int:
     templates = [(i, c) for i, c in enumerate(order.infos) if c.keypoints]
@@ -802,6 +821,7 @@ def _write_keypoints(groups: dict[Any, list[Annotation]], order: ClassOrder, ima
                 parts.append((idx, info, [j]))
         else:
             parts = [(found[0], found[1], joints)]
+        parts = _one_joint_per_name(parts, fname, notes)
         for idx, info, members in parts:
             by_name = {m.name: m for m in members}
             values: list[float] = []

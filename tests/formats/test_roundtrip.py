@@ -11,7 +11,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pictograph.formats import AnnotatedDataset, Annotation, ConversionReport, ImageRecord, read, write
+from pictograph.formats import (
+    AnnotatedDataset,
+    Annotation,
+    ClassInfo,
+    ConversionReport,
+    ImageRecord,
+    read,
+    write,
+)
 from pictograph.formats._model import ring_bounds
 
 # Strategies: datasets whose geometry lies inside the image, with non-ASCII file names.
@@ -262,3 +270,22 @@ def test_csv_round_trip_keeps_boxes_and_reports_the_rest(ds: AnnotatedDataset) -
         got = back[im.filename]
         for a, g in zip(boxes, got.annotations, strict=True):
             assert a.name == g.name and _close(g.box, a.box, _tol(im))
+
+
+def test_a_joint_named_twice_in_one_coco_instance_is_kept_and_reported() -> None:
+    """COCO holds each joint of an object once: the second ``nose`` of instance 1 becomes an object of its own,
+    reported as lossy (grouping lost), never dropped."""
+    ds = AnnotatedDataset(
+        images=[ImageRecord("a.jpg", 100, 80, (
+            Annotation.keypoint("nose", 10, 12, instance_id=1),
+            Annotation.keypoint("eye", 14, 9, instance_id=1),
+            Annotation.keypoint("nose", 40, 42, instance_id=1),
+        ))],
+        classes=(ClassInfo("face", keypoints=("nose", "eye")),),
+    )
+    back, report = _roundtrip(ds, "coco")
+    _accounted(ds, report)
+    points = sorted((a.name, a.point) for a in back["a.jpg"].annotations)
+    assert points == [("eye", (14.0, 9.0)), ("nose", (10.0, 12.0)), ("nose", (40.0, 42.0))]
+    assert [i.reason for i in report.lossy if "twice" in i.reason] == [
+        "joint 'nose' appears twice in one instance: the second is written as an object of its own (grouping lost)"]
