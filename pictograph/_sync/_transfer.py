@@ -39,7 +39,7 @@ import pictograph._async._datasets  # noqa: F401  (imported with the engine: it 
 from pictograph._async._client import AsyncClient
 from pictograph._async._transfer import AsyncTransfers
 from pictograph._async._transfer import transfers_of as async_transfers_of
-from pictograph._progress import ProgressReporter, reporter_for
+from pictograph._progress import NullProgress, ProgressReporter, reporter_for
 from pictograph._sync._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._sync._transport import USER_AGENT
 from pictograph.models import Image
@@ -235,7 +235,10 @@ class Transfers:
     def _run(self, job: Job[T], reporter: ProgressReporter | None = None) -> T:
         """Run ``job`` on the loop; relay its progress reports to ``reporter`` in this thread until it is over."""
         events: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        relay = _Relay(events)
+        # Nothing to report to: the engine gets a reporter that does nothing, so this thread sleeps until the
+        # end instead of waking (and taking the GIL from the loop) for every file.
+        relay: ProgressReporter = NullProgress() if reporter is None or isinstance(reporter, NullProgress) \
+            else _Relay(events)
         loop = self._loop()
         holder: list[asyncio.Task[T]] = []
 
