@@ -299,6 +299,8 @@ class AsyncTransfers:
         if direct is None:
             request = client.build_request(method, url, headers=merged, content=content, timeout=timeout)
             return await client.send(request, stream=True)
+        if isinstance(direct, AsyncStorageTransport):  # the usual case: no httpx.Request built at all
+            return await direct.send(method, url, merged, content, timeout.as_dict())
         request = httpx.Request(method, url, headers=merged, content=content,
                                 extensions={"timeout": timeout.as_dict()})
         return await send_direct(direct, request)

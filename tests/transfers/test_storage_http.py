@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport
+from pictograph._storage_http import AsyncStorageTransport, plain_head
 
 BODY = bytes(range(256)) * 1200  # 300 KiB: more than one socket read
 
@@ -202,3 +202,46 @@ def test_the_async_transport_reuses_connections_on_the_running_loop(server: _Ser
 
     assert asyncio.run(main()) == [BODY, b"hello world", BODY]
     assert server.connections == 1
+
+
+def test_plain_heads_are_parsed_without_httpx_and_odd_urls_are_left_to_it() -> None:
+    head = plain_head("GET", "http://storage.test:8080/b/k?expires=1&signature=ab%2F", {"Accept-Encoding": "identity"},
+                      {"read": 5.0})
+    assert head is not None
+    assert head.origin == ("http", "storage.test", 8080)
+    assert head.target == "/b/k?expires=1&signature=ab%2F"
+    assert head.headers == [("Host", "storage.test:8080"), ("Accept-Encoding", "identity")]
+    assert head.timeouts == (None, 5.0, None)
+    https = plain_head("PUT", "https://s.test/x", {}, None)
+    assert https is not None and https.origin == ("https", "s.test", 443) and https.headers == [("Host", "s.test")]
+    for odd in ("http://s.test/a b", "http://s.tést/x", "http://user:pw@s.test/x", "http://[::1]:80/x",
+                "http://s.test:99999999/x", "http://s.test/\r\nX-Injected: 1"):
+        assert plain_head("GET", odd, {}, None) is None, odd
+    with pytest.raises(httpx.UnsupportedProtocol):
+        plain_head("GET", "ftp://s.test/x", {}, None)
+
+
+def test_send_without_an_httpx_request_matches_the_transport(server: _Server, transport: Transport) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield BODY[:5000]
+        yield BODY[5000:]
+
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        t = transport.transport
+        got = await t.send("GET", server.url + "/full", {"Accept-Encoding": "identity"}, None, {"read": 5.0})
+        await got.aread()
+        await got.aclose()
+        put = await t.send("PUT", server.url + "/echo", {"Content-Type": "image/png",
+                                                             "Content-Length": str(len(BODY))}, chunks(), {})
+        await put.aread()
+        await put.aclose()
+        return got, put
+
+    got, put = transport.loop.run_until_complete(go())
+    assert got.status_code == 200 and got.content == BODY
+    assert put.status_code == 201 and put.content == BODY
+    assert server.connections == 1  # both on one kept-alive connection
+    (_, get_target, get_headers, _), (method, put_target, put_headers, body) = server.seen[-2:]
+    assert get_target == "/full" and get_headers["host"] == server.url[len("http://"):]
+    assert method == "PUT" and put_target == "/echo" and body == BODY
+    assert put_headers["content-type"] == "image/png" and put_headers["content-length"] == str(len(BODY))
