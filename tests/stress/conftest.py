@@ -142,6 +142,21 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", recording(httpx.HTTPTransport.handle_request))
     for async_class in (httpx.AsyncHTTPTransport, AsyncStorageTransport):
         monkeypatch.setattr(async_class, "handle_async_request", arecording(async_class.handle_async_request))
+    # Signed URLs usually go through AsyncStorageTransport.send, which builds no httpx.Request: record one.
+    plain_send = AsyncStorageTransport.send
+
+    async def send(self: AsyncStorageTransport, method: str, url: str, headers: Any, body: Any,
+                   timeouts: Any) -> httpx.Response:
+        item = book.add(httpx.Request(method, url, headers=headers))
+        try:
+            response = await plain_send(self, method, url, headers, body, timeouts)
+        except Exception as exc:
+            item.error = type(exc).__name__
+            raise
+        item.status = response.status_code
+        return response
+
+    monkeypatch.setattr(AsyncStorageTransport, "send", send)
     yield book
 
 
