@@ -82,6 +82,61 @@ def _compile(template: str, multi: set[str]) -> tuple[re.Pattern[str], tuple[str
     return re.compile("^" + "".join(parts) + "$"), tuple(names)
 
 
+_BAD = object()  # a parameter value the fast check does not accept (openapi-core then decides)
+_FAST_TYPES = frozenset({"string", "integer", "number", "boolean"})
+_FAST_KEYWORDS = frozenset({"type", "description", "default", "minimum", "maximum", "minLength", "enum", "pattern"})
+_FAST_PARAM_KEYS = frozenset({"name", "in", "schema", "description", "required", "x-pictograph-multi-segment"})
+_INTEGER = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+@dataclass(frozen=True)
+class _ParamRule:
+    """One parameter as the fast check reads it."""
+
+    name: str
+    kind: str
+    required: bool
+    schema: dict[str, Any]
+
+    def read(self, raw: str) -> Any:
+        """The value of ``raw`` (typed as openapi-core types it), or ``_BAD``."""
+        schema = self.schema
+        value: Any
+        if self.kind == "string":
+            value = raw
+            if len(raw) < schema.get("minLength", 0):
+                return _BAD
+            if "pattern" in schema and re.search(schema["pattern"], raw) is None:
+                return _BAD
+        elif self.kind == "boolean":
+            if raw not in ("true", "false"):
+                return _BAD
+            value = raw == "true"
+        elif self.kind == "integer":
+            if not (raw.isascii() and _INTEGER.fullmatch(raw)):
+                return _BAD
+            value = int(raw)
+        else:  # number
+            if not (raw.isascii() and _DECIMAL.fullmatch(raw)):
+                return _BAD
+            value = float(raw)
+        if "enum" in schema and value not in schema["enum"]:
+            return _BAD
+        if "minimum" in schema and value < schema["minimum"]:
+            return _BAD
+        if "maximum" in schema and value > schema["maximum"]:
+            return _BAD
+        return value
+
+
+@dataclass
+class _ParamPlan:
+    query: dict[str, _ParamRule] = field(default_factory=dict)
+    path: list[_ParamRule] = field(default_factory=list)
+    headers: list[_ParamRule] = field(default_factory=list)
+
+
 class Spec:
     """The parsed spec: a router over the raw request path, and request/response validation."""
 
@@ -93,6 +148,7 @@ class Spec:
         self.by_operation = {r.operation_id: r for r in self.routes}
         self.undeclared_422: set[str] = set()
         self._body_validators: dict[str, Any] = {}
+        self._param_plans: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ routing
     def _resolve(self, node: Any) -> Any:
@@ -202,6 +258,76 @@ class Spec:
         """The spec's components with Python-checked patterns, converted once for every operation's validator."""
         return _python_patterns(self.document.get("components", {}))
 
+    # ------------------------------------------------------------------ parameters without openapi-core
+    def _parameter_plan(self, route: Route) -> _ParamPlan | None:
+        """What the fast parameter check needs of an operation, or ``None`` when one of its parameters uses
+        something it does not know (then openapi-core checks every call of it)."""
+        plan = self._param_plans.get(route.operation_id, _UNBUILT)
+        if plan is _UNBUILT:
+            plan = self._param_plans[route.operation_id] = self._build_parameter_plan(route)
+        return plan  # type: ignore[no-any-return]
+
+    def _build_parameter_plan(self, route: Route) -> _ParamPlan | None:
+        item = self.document["paths"][route.template]
+        op = item[route.method.lower()]
+        plan = _ParamPlan()
+        for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
+            param = self._resolve(raw)
+            schema = self._resolve(param.get("schema", {}))
+            kind = schema.get("type")
+            if (set(schema) - _FAST_KEYWORDS or kind not in _FAST_TYPES or set(param) - _FAST_PARAM_KEYS
+                    or ("pattern" in schema and kind != "string")):
+                return None
+            rule = _ParamRule(param["name"], kind, bool(param.get("required")), schema)
+            if param["in"] == "query":
+                plan.query[rule.name] = rule
+            elif param["in"] == "path":
+                plan.path.append(rule)
+            elif param["in"] == "header":
+                plan.headers.append(rule)
+            else:
+                return None
+        return plan
+
+    def fast_parameters(self, match: Match, query_pairs: list[tuple[str, str]],
+                        headers: Mapping[str, str]) -> dict[str, Any] | None:
+        """The query parameters as openapi-core unmarshals them (defaults filled in), when every parameter of
+        the call certainly conforms; ``None`` when in any doubt (then openapi-core decides and names problems).
+
+        openapi-core took about 3 ms to unmarshal the parameters of a call, most of a simple call's time on the
+        local server. Only the plainest spellings are read here (digits for integers, ``true``/``false``,
+        plain decimals, each key once); anything else is left to openapi-core.
+        """
+        plan = self._parameter_plan(match.route)
+        if plan is None:
+            return None
+        query: dict[str, Any] = {}
+        for key, raw in query_pairs:
+            rule = plan.query.get(key)
+            if rule is None or key in query:
+                return None
+            value = rule.read(raw)
+            if value is _BAD:
+                return None
+            query[key] = value
+        for rule in plan.query.values():
+            if rule.name not in query:
+                if rule.required:
+                    return None
+                if "default" in rule.schema:
+                    query[rule.name] = rule.schema["default"]
+        for rule in plan.path:
+            if rule.read(match.path_params.get(rule.name, "")) is _BAD:
+                return None
+        for rule in plan.headers:
+            value = headers.get(rule.name.lower())
+            if value is None:
+                if rule.required:
+                    return None
+            elif rule.read(value) is _BAD:
+                return None
+        return query
+
     def validate_request(
         self,
         match: Match,
@@ -232,6 +358,11 @@ class Spec:
         for key, _ in query_pairs:
             if key not in match.route.query_names:
                 outcome.problems.append(FieldProblem(["query", key], "unknown query parameter"))
+        if not outcome.problems and (body_valid or not (body or match.route.has_body)):
+            fast = self.fast_parameters(match, query_pairs, headers)
+            if fast is not None:
+                outcome.query = fast
+                return outcome
         request = _SpecRequest(match, query_pairs, headers, body if (body or match.route.has_body) else None,
                                content_type)
         try:
