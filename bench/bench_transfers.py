@@ -18,6 +18,9 @@ not of a transfer).
 The server runs apart from the client, as a remote service would: its CPU is not the client's, and the two do
 not share a GIL. ``BENCH_IN_PROCESS=1`` adds the download and upload rows once more with the server inside the
 measured process (a ``MockServer`` thread over the same data folder), to show what sharing one GIL costs.
+``BENCH_PIN=1`` (Linux, 2 cores or more) runs the whole benchmark with the server held to CPU 0 and each
+measured client to CPU 1, as if the service ran on a machine of its own: the default, unpinned run lets the
+operating system move the two processes' threads across the same cores, which a remote service never does.
 """
 
 from __future__ import annotations
@@ -66,7 +69,10 @@ def child(argv: list[str]) -> None:
     parser.add_argument("--source", default="")
     parser.add_argument("--folder", default="/")
     parser.add_argument("--in-process", default="", help="serve this data folder from a thread of this process")
+    parser.add_argument("--cpu", type=int, default=-1, help="hold this process to one CPU")
     args = parser.parse_args(argv)
+    if args.cpu >= 0:
+        os.sched_setaffinity(0, {args.cpu})
     from pictograph import Client
 
     url, server = args.url, None
@@ -96,7 +102,9 @@ def child(argv: list[str]) -> None:
 
 
 def run_child(*args: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
+    pin = ["--cpu", str(sorted(os.sched_getaffinity(0))[1])] if PIN else []
+    out = subprocess.run([sys.executable, __file__, "--child", *args, *pin], capture_output=True, text=True,
+                         check=False)
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -104,10 +112,16 @@ def run_child(*args: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------- setup
+PIN = os.environ.get("BENCH_PIN", "") not in ("", "0") and hasattr(os, "sched_setaffinity") \
+    and len(os.sched_getaffinity(0)) >= 2
+
+
 def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str, str]:
+    server_cpu = min(os.sched_getaffinity(0)) if PIN else -1
     proc = subprocess.Popen(
         [sys.executable, "-m", "pictograph.testing", "--port", "0", "--seed", "empty", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {server_cpu})) if PIN else None,
     )
     assert proc.stdout is not None
     url = key = ""
@@ -190,7 +204,8 @@ def main() -> int:
             fh.truncate(EXPORT_SIZE)
 
         set_latency(url, LATENCY_MS)
-        print(f"\nserver: {url}, {LATENCY_MS:.0f} ms added to each storage request; {RUNS} runs per figure, medians")
+        print(f"\nserver: {url}, {LATENCY_MS:.0f} ms added to each storage request; {RUNS} runs per figure, medians"
+              + ("; server held to one CPU, each client to another (BENCH_PIN)" if PIN else ""))
         print(f"{'what':<38}{'workers':>8}{'wall s':>9}{'ideal s':>9}{'efficiency':>12}{'CPU s/1000':>12}"
               f"{'peak RSS MB':>13}")
         verdicts: list[str] = []
