@@ -305,6 +305,30 @@ class CompactImage:
     source: str | None = None
 
 
+#: The row type of a rotated box given as its axis-aligned hull (only :func:`annotation_rows` makes these).
+ROTATED_BOX = "bbox (rotated)"
+
+
+class NameIsKey(dict[str, str]):
+    """The ``names`` of rows whose class key is the class name itself."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+NAME_IS_KEY = NameIsKey()
+
+
+def annotation_rows(annotations: Iterable[Annotation]) -> list[tuple[Any, ...]]:
+    """Annotations as :class:`CompactImage` rows (class key = name, see :data:`NAME_IS_KEY`), so that a writer
+    that works from rows serves every image with one code path. Beyond the rows a reader makes: a rotated box
+    has type :data:`ROTATED_BOX`, and other types (polylines, keypoints, …) keep theirs, for the writer to
+    report."""
+    return [(k, a.name, ROTATED_BOX if a.type == "bbox" and a.oriented is not None else a.type,
+             a.paths if a.type == "polygon" else a.box, a.id, a.confidence, a.attributes)
+            for k, a in enumerate(annotations)]
+
+
 class ImageStream:
     """A re-iterable, lazily read sequence of :class:`ImageRecord` (each iteration reads the source again, so
     per-image formats use memory for one image at a time)."""

@@ -18,7 +18,16 @@ from typing import Any
 from pictograph.errors import FormatError
 from pictograph.formats._common import OutDir, label_stem, number
 from pictograph.formats._io import parse_xml, safe_relpath
-from pictograph.formats._model import AnnotatedDataset, Annotation, CompactImage, ImageRecord, ImageStream
+from pictograph.formats._model import (
+    NAME_IS_KEY,
+    ROTATED_BOX,
+    AnnotatedDataset,
+    Annotation,
+    CompactImage,
+    ImageRecord,
+    ImageStream,
+    annotation_rows,
+)
 from pictograph.formats._report import Notes
 
 
@@ -135,62 +144,14 @@ _NO_FLAGS = "<truncated>0</truncated><difficult>0</difficult>"
 def _objects(annotations: Iterable[Annotation], append: Callable[[str], Any], tally: dict[tuple[Any, str, str], int],
              image_written: dict[str, int], heads: dict[str, str], notes: Notes, fname: str) -> None:
     """The ``<object>`` elements of one image's annotations."""
-    isfinite = math.isfinite
-    for k, ann in enumerate(annotations):
-        t = ann.type
-        if t == "polygon":
-            # min and max through one sort: list.sort compares floats natively, min()/max() do not
-            r = ann.paths[0]
-            xs = sorted(r[0::2])
-            ys = sorted(r[1::2])
-            x = xs[0]
-            y = ys[0]
-            x2 = xs[-1]
-            y2 = ys[-1]
-            tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
-        elif t == "bbox":
-            x, y, w, h = ann.box  # type: ignore[misc]
-            x2 = x + w
-            y2 = y + h
-            if ann.oriented is not None:
-                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
-                            f"annotation {k}", t)
-        else:
-            notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
-            continue
-        if not (isfinite(x2) and isfinite(y2)):
-            notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
-            continue
-        xmin = round(x) + 1
-        ymin = round(y) + 1
-        xmax = round(x2)
-        ymax = round(y2)
-        if xmax < xmin or ymax < ymin:
-            notes.skip("write", "box smaller than a pixel cannot be written in integer pixels", fname,
-                       f"annotation {k}", t)
-            continue
-        if xmin - 1 != x or ymin - 1 != y or xmax != x2 or ymax != y2:
-            key = _ROUND_KEYS[t]
-            tally[key] = tally.get(key, 0) + 1
-        head = heads.get(ann.name)
-        if head is None:
-            head = heads[ann.name] = f"<object><name>{escape(ann.name)}</name><pose>Unspecified</pose>"
-        attributes = ann.attributes
-        if attributes and isinstance(attributes, dict):
-            flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
-                     f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
-        else:
-            flags = _NO_FLAGS
-        append(f"{head}{flags}<bndbox><xmin>{xmin}</xmin><ymin>{ymin}</ymin><xmax>{xmax}</xmax>"
-               f"<ymax>{ymax}</ymax></bndbox></object>")
-        image_written[t] = image_written.get(t, 0) + 1
+    _row_objects(annotation_rows(annotations), NAME_IS_KEY, append, tally, image_written, heads, notes, fname)
 
 
 def _row_objects(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], append: Callable[[str], Any],
                  tally: dict[tuple[Any, str, str], int], image_written: dict[str, int], heads: dict[str, str],
                  notes: Notes, fname: str) -> None:
-    """:func:`_objects` of the same image given as CompactImage rows (boxes and one-ring polygons, none
-    rotated): the same elements, counts and notes, without an Annotation per object."""
+    """The ``<object>`` elements of one image given as CompactImage rows (see :func:`annotation_rows`), without
+    an Annotation per object."""
     isfinite = math.isfinite
     for k, (_, key, t, geo, _, _, attributes) in enumerate(rows):
         if t == "polygon":
@@ -202,10 +163,17 @@ def _row_objects(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], appe
             x2 = xs[-1]
             y2 = ys[-1]
             tally[_POLY_KEY] = tally.get(_POLY_KEY, 0) + 1
-        else:
+        elif t == "bbox" or t == ROTATED_BOX:
             x, y, w, h = geo
             x2 = x + w
             y2 = y + h
+            if t == ROTATED_BOX:
+                t = "bbox"
+                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                            f"annotation {k}", t)
+        else:
+            notes.skip("write", f"Pascal VOC cannot hold a {t}", fname, f"annotation {k}", t)
+            continue
         if not (isfinite(x2) and isfinite(y2)):
             notes.skip("write", "coordinates too large for integer pixels", fname, f"annotation {k}", t)
             continue

@@ -24,11 +24,14 @@ from pictograph.errors import FormatError
 from pictograph.formats._common import ClassOrder, OutDir, label_stem
 from pictograph.formats._io import IMAGE_SUFFIXES, image_size_from_file, load_json, safe_relpath
 from pictograph.formats._model import (
+    NAME_IS_KEY,
+    ROTATED_BOX,
     AnnotatedDataset,
     Annotation,
     CompactImage,
     ImageRecord,
     ImageStream,
+    annotation_rows,
     obb_corners,
 )
 from pictograph.formats._report import Notes
@@ -269,72 +272,15 @@ def _detect_lines(annotations: tuple[Annotation, ...], W: float, H: float, lines
                   class_index: dict[str, int], order: ClassOrder, image_written: dict[str, int],
                   tally: dict[tuple[Any, str, str], int], notes: Notes, fname: str, task: str) -> int:
     """``cls cx cy w h`` lines of one image's boxes and polygon hulls; returns how many were clipped."""
-    clipped = 0
-    boxes = polygons = 0
-    poly_first = False
-    values: list[float] = []  # 5 per line, formatted at once below
-    extend = values.extend
-    for k, ann in enumerate(annotations):
-        t = ann.type
-        if t == "polygon":
-            # min and max through one sort: list.sort compares floats natively, min()/max() do not
-            r = ann.paths[0]
-            xs = sorted(r[0::2])
-            ys = sorted(r[1::2])
-            x0 = xs[0] / W
-            x1 = xs[-1] / W
-            y0 = ys[0] / H
-            y1 = ys[-1] / H
-        elif t == "bbox":
-            x, y, bw, bh = ann.box  # type: ignore[misc]
-            x0 = x / W
-            y0 = y / H
-            x1 = (x + bw) / W
-            y1 = (y + bh) / H
-            if ann.oriented is not None:
-                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
-                            f"annotation {k}", t)
-        else:
-            notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
-            continue
-        c = class_index.get(ann.name)
-        if c is None:
-            c = class_index[ann.name] = order.index(ann.name)
-        if t == "polygon":
-            if not polygons and not boxes:
-                poly_first = True
-            polygons += 1
-        if x0 < 0.0 or y0 < 0.0 or x1 > 1.0 or y1 > 1.0:
-            clipped += 1
-            x0, x1 = min(max(x0, 0.0), 1.0), min(max(x1, 0.0), 1.0)
-            y0, y1 = min(max(y0, 0.0), 1.0), min(max(y1, 0.0), 1.0)
-        if x1 - x0 < 5e-7 or y1 - y0 < 5e-7:
-            notes.skip("write", "box outside the image or thinner than YOLO's 6 decimals", fname,
-                       f"annotation {k}", t)
-            if t == "polygon":
-                polygons -= 1
-                tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + 1
-            continue
-        extend((c, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0))
-        if t == "bbox":
-            boxes += 1
-    if values:
-        # one printf-style format for the whole file: measurably faster than a format per line
-        lines.append(("%d %.6f %.6f %.6f %.6f\n" * (len(values) // 5)) % tuple(values))
-    if polygons:
-        tally[_POLY_AS_BOX] = tally.get(_POLY_AS_BOX, 0) + polygons
-    # the counts in the order the types first appear, as the report lists them
-    for t, n in (("polygon", polygons), ("bbox", boxes)) if poly_first else (("bbox", boxes), ("polygon", polygons)):
-        if n:
-            image_written[t] = n
-    return clipped
+    return _detect_rows(annotation_rows(annotations), NAME_IS_KEY, W, H, lines, class_index, order,
+                        image_written, tally, notes, fname, task)
 
 
 def _detect_rows(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], W: float, H: float, lines: list[str],
                  class_index: dict[str, int], order: ClassOrder, image_written: dict[str, int],
-                 tally: dict[tuple[Any, str, str], int], notes: Notes, fname: str) -> int:
-    """:func:`_detect_lines` of the same image given as CompactImage rows (boxes and one-ring polygons, none
-    rotated): the same lines, counts and notes, without an Annotation per object."""
+                 tally: dict[tuple[Any, str, str], int], notes: Notes, fname: str, task: str = "detect") -> int:
+    """``cls cx cy w h`` lines of one image given as CompactImage rows (see :func:`annotation_rows`); returns
+    how many boxes were clipped. Works from the rows, without an Annotation per object."""
     clipped = 0
     boxes = polygons = 0
     poly_first = False
@@ -352,12 +298,19 @@ def _detect_rows(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], W: f
             if not polygons and not boxes:
                 poly_first = True
             polygons += 1
-        else:
+        elif t == "bbox" or t == ROTATED_BOX:
             x, y, bw, bh = geo
             x0 = x / W
             y0 = y / H
             x1 = (x + bw) / W
             y1 = (y + bh) / H
+            if t == ROTATED_BOX:
+                t = "bbox"
+                notes.lossy("write", "box rotation dropped (axis-aligned hull written)", fname,
+                            f"annotation {k}", t)
+        else:
+            notes.skip("write", f"YOLO {task} labels cannot hold a {t}", fname, f"annotation {k}", t)
+            continue
         name = names[key]
         c = class_index.get(name)
         if c is None:
