@@ -42,6 +42,7 @@ from pictograph._async._transfer import transfers_of as async_transfers_of
 from pictograph._progress import NullProgress, ProgressReporter, reporter_for
 from pictograph._sync._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._sync._transport import USER_AGENT
+from pictograph.errors import PictographError
 from pictograph.models import Image
 from pictograph.reports import BulkUploadReport, DownloadReport
 
@@ -201,6 +202,7 @@ class Transfers:
         self._storage_transport = storage_transport
         self._runner = LoopThread("pictograph-transfers")
         self._shadow: AsyncClient | None = None  # made and used on the loop only
+        self._running: set[asyncio.Task[Any]] = set()  # on the loop only
         self._pid = os.getpid()
 
     def _loop(self) -> asyncio.AbstractEventLoop:
@@ -209,6 +211,7 @@ class Transfers:
             # exist here and its connections are the parent's. Start afresh; the parent's objects are left alone.
             self._runner = LoopThread("pictograph-transfers")
             self._shadow = None
+            self._running = set()
             self._pid = os.getpid()
         return self._runner.loop()
 
@@ -247,6 +250,8 @@ class Transfers:
 
         def start() -> None:
             task = loop.create_task(main())
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
             task.add_done_callback(lambda _: events.put(_DONE))
             holder.append(task)
 
@@ -266,10 +271,20 @@ class Transfers:
                 while events.get(timeout=CLEANUP_SECONDS) is not _DONE:
                     pass
             raise
-        return holder[0].result()
+        task = holder[0]
+        if task.cancelled():  # only close() cancels a transfer it did not start
+            raise PictographError("the client was closed while this transfer was running; nothing more was sent")
+        return task.result()
 
     def close(self) -> None:
+        """Stop the transfers still running (another thread's: they raise), close the connections, end the
+        engine's thread."""
+
         async def last() -> None:
+            running = list(self._running)
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             if self._shadow is not None:
                 await self._shadow.aclose()
                 self._shadow = None

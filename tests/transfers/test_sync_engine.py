@@ -6,13 +6,14 @@ import asyncio
 import os
 import signal
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from pictograph import Client
+from pictograph import Client, PictographError
 
 from .conftest import BASE, KEY, FakeCloud, image_bytes, make_client, no_sleep
 
@@ -138,3 +139,29 @@ def test_a_forked_child_transfers_with_the_client_it_inherited(cloud: FakeCloud,
         assert client.datasets.download("ds", tmp_path / "again", mode="images_only").images_downloaded == 12
     for name, data in cloud.images.items():
         assert (tmp_path / "child" / name).read_bytes() == data
+
+
+def test_closing_the_client_during_a_transfer_stops_it_with_an_error(cloud: FakeCloud, tmp_path: Path) -> None:
+    """close() from another thread while a download runs: the download raises (no hang), no .part is left."""
+    slow = _slow_storage(cloud, pause=0.5)
+    client = Client(api_key=KEY, base_url=BASE, http_transport=slow, sleep=no_sleep, storage_transport=slow)
+    outcome: list[BaseException] = []
+
+    def download() -> None:
+        try:
+            client.datasets.download("ds", tmp_path, mode="images_only", max_workers=4)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=download, daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.rglob("*.part")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # wait until files are mid-body
+    client.close()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], PictographError)
+    assert "closed" in str(outcome[0])
+    assert list(tmp_path.rglob("*.part")) == []
+    assert _engine_threads() == []
