@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from pictograph import Client, PictographError
+from pictograph._sync._transfer import transfers_of
 
 from .conftest import BASE, KEY, FakeCloud, image_bytes, make_client, no_sleep
 
@@ -165,3 +167,21 @@ def test_closing_the_client_during_a_transfer_stops_it_with_an_error(cloud: Fake
     assert "closed" in str(outcome[0])
     assert list(tmp_path.rglob("*.part")) == []
     assert _engine_threads() == []
+
+
+def test_the_engine_runs_on_asyncios_own_loop_without_uvloop(
+    cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # import uvloop now raises ImportError
+    with make_client(cloud) as client:
+        report = client.datasets.download("ds", tmp_path, mode="images_only")
+        loop = transfers_of(client)._runner.loop()
+        assert type(loop).__module__.startswith("asyncio")
+    assert report.images_downloaded == 12 and report.failures == []
+
+
+def test_the_engine_runs_on_uvloop_when_it_is_installed(cloud: FakeCloud, tmp_path: Path) -> None:
+    pytest.importorskip("uvloop")
+    with make_client(cloud) as client:
+        assert client.datasets.download("ds", tmp_path, mode="images_only").images_downloaded == 12
+        assert type(transfers_of(client)._runner.loop()).__module__.startswith("uvloop")
