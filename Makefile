@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 NODE_STAMP := tools/node_modules/.install-stamp
-EXTRAS := cli,server,progress,images,formats,dev
+EXTRAS := cli,server,progress,images,formats,speedups,dev
 PYTEST_WORKERS ?= auto
 
 .PHONY: install generate unasync lint test stress demo bench clean
