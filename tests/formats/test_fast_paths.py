@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ from pictograph.formats import ImageRecord, coco, read
 
 orjson = pytest.importorskip("orjson")
 
+
+
+def _spy(func: Callable[[Any], Any], calls: list[Any]) -> Callable[[Any], Any]:
+    """``func``, noting each argument it is called with in ``calls``."""
+    def spy(arg: Any) -> Any:
+        calls.append(arg)
+        return func(arg)
+
+    return spy
 
 def _doc(n: int = 60) -> dict[str, Any]:
     anns: list[dict[str, Any]] = []
@@ -173,12 +183,7 @@ def test_ring_number_check_of_plain_slices(tmp_path: Path, monkeypatch: pytest.M
     p = tmp_path / "c.json"
     p.write_text(text)
     calls: list[Any] = []
-    bounded = coco._bounded
-    def spy(values: Any) -> Any:
-        calls.append(values)
-        return bounded(values)
-
-    monkeypatch.setattr(coco, "_bounded", spy)
+    monkeypatch.setattr(coco, "_bounded", _spy(coco._bounded, calls))
     fast, slow = _both(p, monkeypatch)
     assert fast == slow
     assert (fast[0] != "error") == accepted
@@ -311,13 +316,7 @@ def test_fast_path_takes_long_fractions(tmp_path: Path, monkeypatch: pytest.Monk
     assert "0.0012345678901234567" in p.read_text()
     calls: list[Any] = []
     orjson = pytest.importorskip("orjson")
-    loads = orjson.loads
-
-    def spy(text: Any) -> Any:
-        calls.append(text)
-        return loads(text)
-
-    monkeypatch.setattr(orjson, "loads", spy)
+    monkeypatch.setattr(orjson, "loads", _spy(orjson.loads, calls))
     fast, slow = _both(p, monkeypatch)
     assert fast == slow
     assert any("0.0012345678901234567" in c for c in calls)

@@ -123,18 +123,21 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
 
         return handle
 
+    async def recorded(request: httpx.Request, answer: Awaitable[httpx.Response]) -> httpx.Response:
+        item = book.add(request)
+        try:
+            response = await answer
+        except Exception as exc:
+            item.error = type(exc).__name__
+            raise
+        item.status = response.status_code
+        return response
+
     def arecording(
         send: Callable[[Any, httpx.Request], Awaitable[httpx.Response]],
     ) -> Callable[[Any, httpx.Request], Awaitable[httpx.Response]]:
         async def ahandle(self: Any, request: httpx.Request) -> httpx.Response:
-            item = book.add(request)
-            try:
-                response = await send(self, request)
-            except Exception as exc:
-                item.error = type(exc).__name__
-                raise
-            item.status = response.status_code
-            return response
+            return await recorded(request, send(self, request))
 
         return ahandle
 
@@ -147,14 +150,8 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
 
     async def send(self: AsyncStorageTransport, method: str, url: str, headers: Any, body: Any,
                    timeouts: Any) -> httpx.Response:
-        item = book.add(httpx.Request(method, url, headers=headers))
-        try:
-            response = await plain_send(self, method, url, headers, body, timeouts)
-        except Exception as exc:
-            item.error = type(exc).__name__
-            raise
-        item.status = response.status_code
-        return response
+        return await recorded(httpx.Request(method, url, headers=headers),
+                              plain_send(self, method, url, headers, body, timeouts))
 
     monkeypatch.setattr(AsyncStorageTransport, "send", send)
     yield book
