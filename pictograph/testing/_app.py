@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, Response
 
 from pictograph._fileio import write_all
 from pictograph.testing._errors import HttpError
+from pictograph.testing._faults import Delay
 from pictograph.testing._handlers import HANDLERS, Ctx, Reply, uploaded_path
 from pictograph.testing._signing import STORAGE_PREFIX, storage_error_xml
 from pictograph.testing._spec import API_PREFIX, Match, dumps, problems_body
@@ -107,6 +108,7 @@ class MockApp:
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self._folders: set[str] = set()
+        self._delay = Delay()  # the added latency, calibrated to average what was asked for
         self._api_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pictograph-local-api")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -137,7 +139,7 @@ class MockApp:
                             request_id: str) -> str:
         outcome, latency = self.state.faults.decide("api" if kind == "api" else "file")
         if latency:
-            await asyncio.sleep(latency)
+            await self._delay(latency)
         if outcome in ("500", "503", "429"):
             status = int(outcome)
             if kind == "api":
