@@ -87,6 +87,6 @@ def test_the_server_uses_it_for_added_latency() -> None:
             calls.append(seconds)
             await real(seconds)
 
-        app._delay = spy  # type: ignore[method-assign]
+        app._delay = spy
         client.datasets.list()
         assert calls == [0.030]
