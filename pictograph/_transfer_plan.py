@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
@@ -308,6 +309,14 @@ class UploadEntry:
     content_type: str
 
 
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()`` with one system call and no exception machinery of pathlib (a third of planning)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def plan_uploads(file_paths: Iterable[str | os.PathLike[str]], folder: str) -> list[UploadEntry]:
     """The files ``upload_many`` sends, in order. A folder is walked for image files (known extensions),
     its subfolders kept below ``folder``. Reads the file system only to tell folders from files.
@@ -319,8 +328,8 @@ def plan_uploads(file_paths: Iterable[str | os.PathLike[str]], folder: str) -> l
     entries: list[UploadEntry] = []
     unknown: list[str] = []
     for given in file_paths:
-        path = Path(given)
-        if path.is_dir():
+        path = given if isinstance(given, Path) else Path(given)
+        if _is_dir(path):
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 mime = MIME_TYPES.get(found.suffix.lower())
                 if mime is None:
@@ -348,9 +357,10 @@ def upload_chunk_sizes(total: int, workers: int, limit: int = UPLOAD_CHUNK) -> l
 
     The first chunk and the last two are small: the first so that its upload-URL call is quick and the PUTs
     start early, the last two so that what the server registers after the last PUT is little. Chunk k is
-    registered while the files of chunk k+1 go up; the last chunk but one is twice the last one, so its
-    registration has a round of PUTs to finish in. The rest is shared out evenly. With 1,000 files and
-    32 workers: 64, 372, 372, 128, 64.
+    registered while the files of chunk k+1 go up. The last chunk is one round of PUTs (``workers`` files, at
+    least 16): its registration is all that is left once the last file is up. The one before is twice that,
+    so its registration has the last round of PUTs to finish in. The rest is shared out evenly. With 1,000
+    files and 32 workers: 64, 420, 420, 64, 32.
     """
     if total <= 0:
         return []
@@ -358,10 +368,11 @@ def upload_chunk_sizes(total: int, workers: int, limit: int = UPLOAD_CHUNK) -> l
     sizes = [min(edge, total)]
     rest = total - sizes[0]
     tail: list[int] = []
-    for size in (edge, min(2 * edge, limit)):
+    last = min(limit, max(workers, 16))
+    for size in (last, min(2 * last, limit)):
         if rest <= 0:
             break
-        take = min(size, rest)
+        take = rest if rest - size < last and rest <= limit else size  # no stub of a few files before it
         tail.insert(0, take)
         rest -= take
     if rest > 0:

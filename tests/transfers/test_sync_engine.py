@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import pictograph._sync._transfer as sync_transfer
 from pictograph import Client, PictographError
 from pictograph._sync._transfer import transfers_of
 
@@ -172,7 +172,7 @@ def test_closing_the_client_during_a_transfer_stops_it_with_an_error(cloud: Fake
 def test_the_engine_runs_on_asyncios_own_loop_without_uvloop(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "uvloop", None)  # import uvloop now raises ImportError
+    monkeypatch.setattr(sync_transfer, "_uvloop", None)  # as when ``import uvloop`` failed at import
     with make_client(cloud) as client:
         report = client.datasets.download("ds", tmp_path, mode="images_only")
         loop = transfers_of(client)._runner.loop()

@@ -208,10 +208,12 @@ def test_upload_chunks_cover_every_file_once_in_order_within_the_bulk_limit(tota
     assert [i for piece in pieces for i in piece] == list(range(total))
     edge = min(500, max(2 * workers, 32))
     # small at both ends: the first PUTs start early and little is left to register after the last one
-    assert sizes[0] == min(edge, total) and sizes[-1] <= edge
+    last = min(500, max(workers, 16))  # one round of PUTs; what is left over is not sent as a stub of its own
+    assert sizes[0] == min(edge, total) and (len(sizes) == 1 or sizes[-1] < 2 * last)
+    assert len(sizes) < 3 or sizes[-2] >= last
 
 
 def test_upload_chunk_plan_for_the_benchmark_case() -> None:
-    assert upload_chunk_sizes(1000, 32) == [64, 372, 372, 128, 64]
+    assert upload_chunk_sizes(1000, 32) == [64, 420, 420, 64, 32]
     assert upload_chunk_sizes(12, 3, limit=4) == [4, 4, 4]
     assert upload_chunk_sizes(0, 10) == []

@@ -344,7 +344,7 @@ def test_upload_many_chunks_by_500_registers_only_successful_puts(tmp_path: Path
     url_items = [[i["filename"] for i in json.loads(r.content)["images"]] for r in bulk_urls]
     register_items = [[i["filename"] for i in json.loads(r.content)["images"]] for r in bulk_registers]
     # every file of the call, in order, in chunks of at most 500: small ones first and last (the pipeline)
-    assert [len(c) for c in url_items] == upload_chunk_sizes(503, 8) == [32, 375, 64, 32]
+    assert [len(c) for c in url_items] == upload_chunk_sizes(503, 8) == [32, 423, 32, 16]
     assert [n for c in url_items for n in c] == [p.name for p in paths]
     assert len(register_items) == len(url_items)
     for urls, registered in zip(url_items, register_items, strict=True):
