@@ -12,12 +12,13 @@ engine on an event loop of its own (``pictograph/_sync/_transfer.py``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 import stat
 import threading
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.request import getproxies
@@ -223,6 +224,16 @@ class _DownloadJob:
     journal: dict[str, JournalEntry]
     stop: threading.Event = attrs.Factory(threading.Event)
     dirs: set[Path] = attrs.Factory(set)
+    journal_file: IO[str] | None = None
+
+    def record(self, relpath: str, local: LocalState) -> None:
+        """Journal a file the moment it is renamed into place (before any await: a transfer cancelled right
+        after still counts it as complete, and a rerun skips it)."""
+        entry = JournalEntry(self.dataset_id, local.size, local.mtime_ns)
+        self.journal[relpath] = entry
+        if self.journal_file is not None:
+            self.journal_file.write(journal_line(relpath, entry))
+            self.journal_file.flush()
 
 
 @attrs.frozen
@@ -342,8 +353,9 @@ class AsyncTransfers:
         expected_size: int | None = None,
         digest: tuple[str, str] | None = None,
         dirs: set[Path] | None = None,
+        done: Callable[[LocalState], None] | None = None,
     ) -> LocalState:
-        """Stream a response to ``target.part``, check it is complete, rename it into place.
+        """Stream a response to ``target.part``, check it is complete, rename it into place, call ``done``.
 
         Returns the size and modification time of the file written (read from the open file once the last
         byte is out: the rename changes neither).
@@ -381,7 +393,10 @@ class AsyncTransfers:
         except BaseException:
             _unlink_quietly(part)
             raise
-        return LocalState(st.st_size, st.st_mtime_ns)
+        local = LocalState(st.st_size, st.st_mtime_ns)
+        if done is not None:
+            done(local)
+        return local
 
     # ------------------------------------------------------------------ dataset download
     async def _listing(self, name: str, mode: Mode, status_filter: str | None) -> DownloadPlan:
@@ -399,16 +414,18 @@ class AsyncTransfers:
                 raise await self._storage_failure(response, f"GET {redact_url(file.url)}")
             return await self._write_body(
                 response, target, stop=job.stop, expected_size=file.expected_size,
-                digest=file.expected_digest, dirs=job.dirs,
+                digest=file.expected_digest, dirs=job.dirs, done=functools.partial(job.record, file.relpath),
             )
         finally:
             await response.aclose()
 
-    async def _fetch_api_file(self, request: dict[str, Any], target: Path, job: _DownloadJob | None) -> LocalState:
+    async def _fetch_api_file(self, request: dict[str, Any], target: Path, job: _DownloadJob | None,
+                              relpath: str = "") -> LocalState:
         async with self._transport.stream(request, timeout=self._image_timeout) as response:
             return await self._write_body(
                 response, target, stop=None if job is None else job.stop,
                 dirs=None if job is None else job.dirs,
+                done=None if job is None else functools.partial(job.record, relpath),
             )
 
     async def _fetch_listed(self, job: _DownloadJob, file: ListedFile) -> _Outcome:
@@ -432,7 +449,7 @@ class AsyncTransfers:
                     written = await self._fetch_image(job, file, target)
                 else:
                     url = rebase_api_url(file.url, self._config.base_url)
-                    written = await self._fetch_api_file({"method": "get", "url": url}, target, job)
+                    written = await self._fetch_api_file({"method": "get", "url": url}, target, job, file.relpath)
                 return _Outcome(file, "downloaded", retries, local=written)
             except _Expired as exc:
                 return _Outcome(file, "expired", retries, error=str(exc))
@@ -483,6 +500,7 @@ class AsyncTransfers:
         reporter.start(len(plan.files), unit="file", description=name)
         try:
             with open(journal_path, "a", encoding="utf-8") as journal_file:
+                job.journal_file = journal_file
 
                 async def fetch(file: ListedFile) -> _Outcome:
                     return await self._fetch_listed(job, file)
@@ -493,17 +511,18 @@ class AsyncTransfers:
                         expired.append(outcome.file)
                         tally.retries.extend(outcome.retries)
                         continue
-                    tally.add(outcome, job, journal_file, reporter)
+                    tally.add(outcome, reporter)
                 if expired:
                     # Signed URLs expire after an hour: one fresh listing, then each such file gets one more go.
                     listings += 1
                     retry_files, missing = await self._refresh(name, typed_mode, status_filter, expired)
                     for file, why in missing:
-                        tally.add(_Outcome(file, "failed", error=why), job, journal_file, reporter)
+                        tally.add(_Outcome(file, "failed", error=why), reporter)
                     async for outcome in run_bounded(fetch, retry_files, max_workers):
-                        tally.add(outcome, job, journal_file, reporter)
+                        tally.add(outcome, reporter)
         finally:
             job.stop.set()
+            job.journal_file = None
             reporter.finish()
             self._compact_journal(journal_path, journal)
         return DownloadReport(
@@ -1009,16 +1028,11 @@ class _Tally:
     skipped_paths: list[str] = attrs.Factory(list)
     retries: list[DownloadRetry] = attrs.Factory(list)
 
-    def add(self, outcome: _Outcome, job: _DownloadJob, journal: IO[str], reporter: ProgressReporter) -> None:
+    def add(self, outcome: _Outcome, reporter: ProgressReporter) -> None:
         file = outcome.file
         self.retries.extend(outcome.retries)
         if outcome.status == "downloaded":
-            self.downloaded[file.kind] += 1
-            if outcome.local is not None:
-                entry = JournalEntry(job.dataset_id, outcome.local.size, outcome.local.mtime_ns)
-                job.journal[file.relpath] = entry
-                journal.write(journal_line(file.relpath, entry))
-                journal.flush()
+            self.downloaded[file.kind] += 1  # journaled already, as it was renamed into place
         elif outcome.status == "skipped":
             self.skipped[file.kind] += 1
             self.skipped_paths.append(file.relpath)
