@@ -242,7 +242,6 @@ class _Outcome:
     status: str  # "downloaded" | "skipped" | "failed" | "expired"
     retries: list[DownloadRetry] = attrs.Factory(list)
     error: str = ""
-    local: LocalState | None = None
 
 
 @attrs.frozen
@@ -446,11 +445,11 @@ class AsyncTransfers:
         for attempt in range(1, self._attempts + 1):
             try:
                 if file.kind == "image":
-                    written = await self._fetch_image(job, file, target)
+                    await self._fetch_image(job, file, target)
                 else:
                     url = rebase_api_url(file.url, self._config.base_url)
-                    written = await self._fetch_api_file({"method": "get", "url": url}, target, job, file.relpath)
-                return _Outcome(file, "downloaded", retries, local=written)
+                    await self._fetch_api_file({"method": "get", "url": url}, target, job, file.relpath)
+                return _Outcome(file, "downloaded", retries)
             except _Expired as exc:
                 return _Outcome(file, "expired", retries, error=str(exc))
             except (_Retryable, httpx.TransportError) as exc:
