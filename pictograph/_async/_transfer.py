@@ -419,12 +419,13 @@ class AsyncTransfers:
             await response.aclose()
 
     async def _fetch_api_file(self, request: dict[str, Any], target: Path, job: _DownloadJob | None,
-                              relpath: str = "") -> LocalState:
+                              relpath: str | None = None) -> LocalState:
+        """``relpath``: the file's path in the job's journal (a dataset download)."""
         async with self._transport.stream(request, timeout=self._image_timeout) as response:
             return await self._write_body(
                 response, target, stop=None if job is None else job.stop,
                 dirs=None if job is None else job.dirs,
-                done=None if job is None else functools.partial(job.record, relpath),
+                done=None if job is None or relpath is None else functools.partial(job.record, relpath),
             )
 
     async def _fetch_listed(self, job: _DownloadJob, file: ListedFile) -> _Outcome:

@@ -188,8 +188,8 @@ class Delay:
     20.6 ms under a transfer benchmark's load, which a client then counted as its own overhead. ``Delay``
     keeps a running average of how late its sleeps wake and asks the loop for that much less, so the sleeps
     average the configured value (single sleeps still vary by about a millisecond either way). The correction
-    stays between 0 and ``max_correction``; one very late wake (a blocked loop) moves it by ``weight`` of at
-    most ``max_correction`` twice over.
+    stays between 0 and ``max_correction``, and each wake counts as at most twice that late (or early), so
+    one very late wake (a blocked loop) moves it only a little.
 
     One instance per event loop (it is not locked); ``sleep`` and ``clock`` are replaceable for tests.
     """
