@@ -12,6 +12,7 @@ server measures the image itself (API reference §3.3).
 
 from __future__ import annotations
 
+import io
 import logging
 import struct
 from pathlib import Path
@@ -33,9 +34,12 @@ _PNG_CHUNKS = 256
 Size = tuple[int, int]
 
 
-def measure(path: Path) -> Size | None:
-    """``(width, height)`` after EXIF orientation, or ``None`` when the file's size cannot be read."""
-    size, sure = read_header(path)
+def measure(path: Path, data: bytes | None = None) -> Size | None:
+    """``(width, height)`` after EXIF orientation, or ``None`` when the file's size cannot be read.
+
+    ``data``: the file's content when the caller already holds it (an upload reads a small file once, for both
+    its size and its PUT); the header is then read from it instead of the file."""
+    size, sure = read_header(path) if data is None else read_header_of(io.BytesIO(data))
     if sure:
         return size
     try:
@@ -71,12 +75,20 @@ def read_header(path: Path) -> tuple[Size | None, bool]:
     """The size the header shows and whether that is certain (Pillow would read exactly the same)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(_HEADER_BYTES)
-            if head[:2] == b"\xff\xd8":
-                return _jpeg(fh, head)
-            if head[:8] == b"\x89PNG\r\n\x1a\n":
-                return _png(fh, head)
-            return _simple(head)
+            return read_header_of(fh)
+    except OSError:
+        return None, False
+
+
+def read_header_of(fh: BinaryIO) -> tuple[Size | None, bool]:
+    """:func:`read_header` for an open file (at its start)."""
+    try:
+        head = fh.read(_HEADER_BYTES)
+        if head[:2] == b"\xff\xd8":
+            return _jpeg(fh, head)
+        if head[:8] == b"\x89PNG\r\n\x1a\n":
+            return _png(fh, head)
+        return _simple(head)
     except (OSError, struct.error, IndexError):
         return None, False
 

@@ -35,6 +35,9 @@ PREFETCH = 1024 * 1024
 KEEPALIVE_SECONDS = 5.0
 
 Origin = tuple[str, str, int]
+#: A request body: whole (sent with the head in one write, and sent again as it is if a kept-alive connection
+#: turns out to be closed), or in blocks.
+Body = bytes | Iterable[bytes] | AsyncIterable[bytes] | None
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -162,14 +165,14 @@ class StorageHTTP:
             raise httpx.ConnectError(f"connecting to {host}:{port} failed: {exc}") from None
         return _Connection(reader, writer)
 
-    async def open(self, head: Head, body: Iterable[bytes] | AsyncIterable[bytes] | None) -> Exchange:
+    async def open(self, head: Head, body: Body) -> Exchange:
         """Send ``head`` and ``body`` and read the head of the answer and up to :data:`PREFETCH` bytes of its
         body. On any failure the connection is closed and an httpx error raised."""
         origin = head.origin
         connect_timeout, read_timeout, write_timeout = head.timeouts
         # A kept-alive connection may have been closed by the server a moment ago: a request whose body can be
         # sent again gets one more go on a new connection when the reused one fails before any answer.
-        replayable = body is None or isinstance(body, httpx.ByteStream)
+        replayable = body is None or isinstance(body, (bytes, httpx.ByteStream))
         while True:
             connection = self._reuse(origin)
             reused = connection is not None
@@ -199,14 +202,21 @@ class StorageHTTP:
             connection.close()
         return None
 
-    async def _send(self, exchange: Exchange, head: Head,
-                    body: Iterable[bytes] | AsyncIterable[bytes] | None, timeout: float | None) -> None:
+    async def _send(self, exchange: Exchange, head: Head, body: Body, timeout: float | None) -> None:
         connection = exchange.connection
         protocol, writer = connection.protocol, connection.writer
         method, host = head.method, head.origin[1]
         try:
             event = h11.Request(method=method, target=head.target, headers=head.headers)
             async with _deadline(timeout):
+                if isinstance(body, bytes):  # head and body in one write: the server wakes once for both
+                    parts = [protocol.send(event) or b""]
+                    if body:
+                        parts.append(protocol.send(h11.Data(data=body)) or b"")
+                    parts.append(protocol.send(h11.EndOfMessage()) or b"")
+                    writer.writelines(parts)
+                    await writer.drain()
+                    return
                 writer.write(protocol.send(event) or b"")
                 if isinstance(body, AsyncIterable):
                     async for chunk in body:
@@ -343,7 +353,7 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
         exchange = await core.open(head_of(request), body)
         return exchange.response(_AsyncBody(core, exchange))
 
-    async def send(self, method: str, url: str, headers: Mapping[str, str], body: AsyncIterable[bytes] | None,
+    async def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | AsyncIterable[bytes] | None,
                    timeouts: Mapping[str, float | None]) -> httpx.Response:
         """The same as :meth:`handle_async_request` for ``httpx.Request(method, url, headers=headers,
         content=body, extensions={"timeout": timeouts})``, without building that request when ``url`` is plain
@@ -359,6 +369,33 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
         core = self._core_for(loop)
         exchange = await core.open(head, body)
         return exchange.response(_AsyncBody(core, exchange))
+
+    async def call(self, method: str, url: str, headers: Mapping[str, str], body: bytes | AsyncIterable[bytes] | None,
+                   timeouts: Mapping[str, float | None]) -> tuple[int, bytes]:
+        """:meth:`send` with the whole answer read: its status and body, the connection already given back.
+
+        For requests whose answer is small (an upload's): no ``httpx.Response`` is made on the usual path,
+        which saves about a tenth of the CPU time an upload PUT costs."""
+        head = plain_head(method, url, headers, timeouts)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not asyncio: the fallback transport takes it
+            head = None
+        if head is None:
+            response = await self.send(method, url, headers, body, timeouts)
+            try:
+                return response.status_code, await response.aread()
+            finally:
+                await response.aclose()
+        core = self._core_for(loop)
+        exchange = await core.open(head, body)
+        blocks = []
+        try:
+            while block := await core.read(exchange):
+                blocks.append(block)
+        finally:
+            core.release(exchange)
+        return exchange.status, b"".join(blocks)
 
     def _core_for(self, loop: asyncio.AbstractEventLoop) -> StorageHTTP:
         if self._core is None or self._loop is not loop:

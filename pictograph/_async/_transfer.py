@@ -217,6 +217,18 @@ async def _file_chunks(path: Path, size: int) -> AsyncIterator[bytes]:
             yield block
 
 
+def _small_file(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``path`` when ``size`` is at most one copy block (:data:`COPY_CHUNK`), else
+    ``None``."""
+    if size > COPY_CHUNK:
+        return None
+    with open(path, "rb") as fh:
+        data = fh.read(size)
+    if len(data) < size:
+        raise OSError(f"{path} became shorter while it was being uploaded")
+    return data
+
+
 @attrs.define
 class _DownloadJob:
     root: Path
@@ -314,6 +326,20 @@ class AsyncTransfers:
         request = httpx.Request(method, url, headers=merged, content=content,
                                 extensions={"timeout": timeout.as_dict()})
         return await send_direct(direct, request)
+
+    async def _storage_call(
+        self, method: str, url: str, timeout: httpx.Timeout, headers: dict[str, str], content: Any,
+    ) -> tuple[int, bytes]:
+        """:meth:`_storage_request` with the whole answer read (a small one: an upload's): status and body."""
+        self.storage()
+        direct = self._direct
+        if isinstance(direct, AsyncStorageTransport):  # no httpx.Response made
+            return await direct.call(method, url, {**_STORAGE_HEADERS, **headers}, content, timeout.as_dict())
+        response = await self._storage_request(method, url, timeout, headers, content)
+        try:
+            return response.status_code, await response.aread()
+        finally:
+            await response.aclose()
 
     async def aclose(self) -> None:
         if self._storage is not None:
@@ -679,30 +705,27 @@ class AsyncTransfers:
             reporter.finish()
 
     # ------------------------------------------------------------------ uploads
-    async def _put(self, url: str, path: Path, content_type: str, size: int) -> None:
-        """PUT a file to a signed upload URL: exact Content-Type, explicit Content-Length, streamed."""
+    async def _put(self, url: str, path: Path, content_type: str, size: int, data: bytes | None = None) -> None:
+        """PUT a file to a signed upload URL: exact Content-Type, explicit Content-Length; ``data``, the file's
+        content when the caller read it already (a small file), else streamed from the file."""
         headers = {"Content-Type": content_type, "Content-Length": str(size)}
         for attempt in range(1, self._attempts + 1):
             error: PictographError
             try:
-                response = await self._storage_request("PUT", url, self._upload_timeout, headers,
-                                                        _file_chunks(path, size))
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
+                status, content = await self._storage_call(
+                    "PUT", url, self._upload_timeout, headers, _file_chunks(path, size) if data is None else data)
             except httpx.TransportError as exc:
                 kind = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else NetworkError
                 error = kind(f"upload PUT of {path.name!r} failed without an answer ({describe_error(exc)})")
             else:
-                if response.status_code in (200, 201):
+                if status in (200, 201):
                     return
                 error = ApiError(
-                    f"storage answered the upload PUT of {path.name!r} with HTTP {response.status_code}",
-                    status_code=response.status_code,
-                    response=storage_error_text(response.content),
+                    f"storage answered the upload PUT of {path.name!r} with HTTP {status}",
+                    status_code=status,
+                    response=storage_error_text(content),
                 )
-                if response.status_code not in RETRY_FILE_STATUSES:
+                if status not in RETRY_FILE_STATUSES:
                     raise error
             if attempt == self._attempts:
                 raise error
@@ -729,11 +752,12 @@ class AsyncTransfers:
         if not path.is_file():
             raise FileNotFoundError(f"no such file to upload: {str(path)!r}")
         size = path.stat().st_size
-        dims = measure(path)
+        data = _small_file(path, size)
+        dims = measure(path, data)
         body = UploadUrlRequest(dataset=dataset, filename=name, content_type=mime, directory_path=folder)
         response = await self._transport.send(create_upload_url._get_kwargs(body=body))
         url = _upload_url_of(unwrap(response.status_code, response.content, "data", "UploadUrl"))
-        await self._put(url, path, mime, size)
+        await self._put(url, path, mime, size, data)
         register = RegisterRequest(
             dataset=dataset, filename=name, directory_path=folder, content_type=mime, file_size=size,
             width=dims[0] if dims else UNSET, height=dims[1] if dims else UNSET,
@@ -744,8 +768,10 @@ class AsyncTransfers:
     async def _put_entry(self, entry: UploadEntry, url: str) -> _PutOutcome:
         try:
             size = entry.path.stat().st_size
-            dims = measure(entry.path)
-            await self._put(url, entry.path, entry.content_type, size)
+            # A small file is read once, for its size and its PUT; a larger one is streamed (memory stays flat).
+            data = _small_file(entry.path, size)
+            dims = measure(entry.path, data)
+            await self._put(url, entry.path, entry.content_type, size, data)
         except (PictographError, OSError) as exc:
             return _PutOutcome(entry, error=f"upload PUT failed: {describe_error(exc)}")
         return _PutOutcome(entry, size, dims)

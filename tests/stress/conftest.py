@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport
+from pictograph._storage_http import AsyncStorageTransport, plain_head
 
 FIGURES_ENV = "PICTOGRAPH_STRESS_FIGURES"
 
@@ -154,6 +154,24 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[RequestRecorder]:
                               plain_send(self, method, url, headers, body, timeouts))
 
     monkeypatch.setattr(AsyncStorageTransport, "send", send)
+    # Uploads use AsyncStorageTransport.call (the whole answer, no httpx.Response): recorded the same way. A URL
+    # it cannot send as written goes through ``send``, which records it already.
+    plain_call = AsyncStorageTransport.call
+
+    async def call(self: AsyncStorageTransport, method: str, url: str, headers: Any, body: Any,
+                   timeouts: Any) -> tuple[int, bytes]:
+        if plain_head(method, url, headers, timeouts) is None:
+            return await plain_call(self, method, url, headers, body, timeouts)
+        item = book.add(httpx.Request(method, url, headers=headers))
+        try:
+            status, content = await plain_call(self, method, url, headers, body, timeouts)
+        except Exception as exc:
+            item.error = type(exc).__name__
+            raise
+        item.status = status
+        return status, content
+
+    monkeypatch.setattr(AsyncStorageTransport, "call", call)
     yield book
 
 

@@ -56,6 +56,7 @@ def test_measure_agrees_with_pillow(tmp_path: Path, fmt: str, exif_orientation: 
         expected = _measure_pillow(path)
         assert expected is not None
         assert measure(path) == expected
+        assert measure(path, path.read_bytes()) == expected  # from the content an upload already read
         found, sure = read_header(path)
         if sure:
             assert found == expected

@@ -245,3 +245,51 @@ def test_send_without_an_httpx_request_matches_the_transport(server: _Server, tr
     assert get_target == "/full" and get_headers["host"] == server.url[len("http://"):]
     assert method == "PUT" and put_target == "/echo" and body == BODY
     assert put_headers["content-type"] == "image/png" and put_headers["content-length"] == str(len(BODY))
+
+
+def test_call_returns_the_whole_answer_and_gives_the_connection_back(server: _Server, transport: Transport) -> None:
+    async def go() -> list[tuple[int, bytes]]:
+        t = transport.transport
+        headers = {"Content-Type": "image/jpeg", "Content-Length": str(len(BODY))}
+        return [
+            await t.call("PUT", server.url + "/echo", headers, BODY, {}),  # whole: head and body in one write
+            await t.call("GET", server.url + "/full", {}, None, {"read": 5.0}),  # more than one socket read
+            await t.call("GET", server.url + "/chunked", {}, None, {}),
+            await t.call("GET", server.url + "/missing", {}, None, {}),
+        ]
+
+    answers = transport.loop.run_until_complete(go())
+    assert answers == [(201, BODY), (200, BODY), (200, b"hello world"), (404, b"not found")]
+    assert server.connections == 1
+    method, target, headers, body = server.seen[0]
+    assert (method, target, body) == ("PUT", "/echo", BODY) and headers["content-type"] == "image/jpeg"
+
+
+def test_a_whole_body_is_sent_again_when_the_kept_alive_connection_was_closed(
+    server: _Server, transport: Transport
+) -> None:
+    async def go() -> tuple[int, bytes]:
+        t = transport.transport
+        assert await t.call("GET", server.url + "/close-after", {}, None, {}) == (200, b"ok")
+        await asyncio.sleep(0.05)  # the server has closed the connection kept for reuse
+        return await t.call("PUT", server.url + "/echo", {"Content-Length": "5"}, b"again", {})
+
+    assert transport.loop.run_until_complete(go()) == (201, b"again")
+    assert server.connections == 2 and server.seen[-1][3] == b"again"
+
+
+def test_call_leaves_urls_it_cannot_send_as_written_to_httpx(server: _Server, transport: Transport) -> None:
+    url = server.url + "/echo?name=\u00e9t\u00e9"  # not ASCII: httpx percent-encodes it
+    status, body = transport.loop.run_until_complete(transport.transport.call("GET", url, {}, None, {}))
+    assert (status, body) == (404, b"not found")
+    assert server.seen[-1][1] == "/echo?name=%C3%A9t%C3%A9"
+
+
+def test_a_cut_answer_to_a_call_closes_its_connection(server: _Server, transport: Transport) -> None:
+    async def go() -> None:
+        await transport.transport.call("GET", server.url + "/truncated", {}, None, {})
+
+    with pytest.raises(httpx.RemoteProtocolError):
+        transport.loop.run_until_complete(go())
+    transport.loop.run_until_complete(transport.transport.call("GET", server.url + "/full", {}, None, {}))
+    assert server.connections == 2  # the cut connection was not reused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import signal
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 
 pytest.importorskip("uvicorn")
+from pictograph._async._transfer import _small_file
 from pictograph._async._transport import AsyncTransport
+from pictograph._transfer_plan import COPY_CHUNK
 from pictograph.testing import MockServer
 
 DATASET = "road-scenes"
@@ -163,3 +166,50 @@ def test_download_killed_with_sigkill_resumes_with_only_the_missing_files(
     assert report.images_downloaded <= len(images) - len(present) + 2
     assert _tree(tmp_path) == images
     assert not list(tmp_path.rglob("*.part"))
+
+
+def _oriented_jpeg(size: int) -> bytes:
+    """A 40 x 30 JPEG whose EXIF says "rotate 90°" (shown as 30 x 40), padded after its end to ``size`` bytes."""
+    from PIL import Image
+
+    im = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = im.getexif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    im.save(buffer, format="JPEG", exif=exif)
+    head = buffer.getvalue()
+    return head + random.Random(size).randbytes(size - len(head))
+
+
+@pytest.mark.parametrize("many", [True, False], ids=["upload_many", "upload"])
+def test_small_and_streamed_uploads_arrive_intact_and_measured(server: MockServer, tmp_path: Path,
+                                                               many: bool) -> None:
+    """A file up to one copy block goes up from the content read for its size; a larger one is streamed."""
+    sizes = {"small.jpg": 100 * 1024, "large.jpg": COPY_CHUNK * 2 + 12345}
+    paths = []
+    for name, size in sizes.items():
+        path = tmp_path / name
+        path.write_bytes(_oriented_jpeg(size))
+        paths.append(path)
+    folder = f"/sizes-{'many' if many else 'one'}"
+    with server.client() as client:
+        if many:
+            report = client.images.upload_many(DATASET, paths, folder_path=folder, max_workers=2)
+            assert report.failed == []
+            images = report.succeeded
+        else:
+            images = [client.images.upload(DATASET, p, folder_path=folder) for p in paths]
+        assert sorted((i.filename, i.width, i.height, i.file_size) for i in images) == sorted(
+            (name, 30, 40, size) for name, size in sizes.items())
+        for path in paths:
+            back = client.images.download(DATASET, f"{folder.strip('/')}/{path.name}", tmp_path / f"back-{path.name}")
+            assert back.read_bytes() == path.read_bytes()
+
+
+def test_a_small_file_that_shrank_since_it_was_sized_is_not_sent(tmp_path: Path) -> None:
+    path = tmp_path / "a.jpg"
+    path.write_bytes(b"x" * 100)
+    assert _small_file(path, 100) == b"x" * 100
+    assert _small_file(path, COPY_CHUNK + 1) is None  # larger files are streamed, not held whole
+    with pytest.raises(OSError, match="became shorter"):
+        _small_file(path, 101)
