@@ -1,4 +1,5 @@
-"""Writing many small files cheaply: a bare descriptor, no buffered file object (and its extra system calls)."""
+"""Reading and writing many small files cheaply: a bare descriptor, no buffered file object (and its extra
+system calls)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,25 @@ import os
 
 #: Flags of ``os.open`` for a file written from the start (binary on Windows, not inherited by children).
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Flags of ``os.open`` for a file read (binary on Windows, not inherited by children).
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_up_to(path: str | os.PathLike[str], size: int) -> bytes:
+    """The first ``size`` bytes of the file at ``path`` (fewer only if the file is shorter)."""
+    fd = os.open(path, READ_FLAGS)
+    try:
+        data = os.read(fd, size)
+        if len(data) < size:  # a read may stop short of the end (a signal, some file systems): go on to it
+            parts = [data]
+            got = len(data)
+            while got < size and (more := os.read(fd, size - got)):
+                parts.append(more)
+                got += len(more)
+            data = b"".join(parts)
+        return data
+    finally:
+        os.close(fd)
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -45,7 +45,7 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_name, check_range, image_path_of, normalize_folder
 from pictograph._async._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._async._pool import Background, run_bounded, send_direct
-from pictograph._fileio import WRITE_FLAGS, write_all
+from pictograph._fileio import WRITE_FLAGS, read_up_to, write_all
 from pictograph._imaging import measure
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter, reporter_for
@@ -222,8 +222,7 @@ def _small_file(path: Path, size: int) -> bytes | None:
     ``None``."""
     if size > COPY_CHUNK:
         return None
-    with open(path, "rb") as fh:
-        data = fh.read(size)
+    data = read_up_to(path, size)
     if len(data) < size:
         raise OSError(f"{path} became shorter while it was being uploaded")
     return data
