@@ -358,15 +358,11 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
         """The same as :meth:`handle_async_request` for ``httpx.Request(method, url, headers=headers,
         content=body, extensions={"timeout": timeouts})``, without building that request when ``url`` is plain
         (see :func:`plain_head`). ``headers`` must name ``Content-Length`` when there is a body."""
-        head = plain_head(method, url, headers, timeouts)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not asyncio: the fallback transport takes it
-            head = None
-        if head is None:
+        plain = self._plain(method, url, headers, timeouts)
+        if plain is None:
             request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": timeouts})
             return await self.handle_async_request(request)
-        core = self._core_for(loop)
+        core, head = plain
         exchange = await core.open(head, body)
         return exchange.response(_AsyncBody(core, exchange))
 
@@ -376,18 +372,14 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
 
         For requests whose answer is small (an upload's): no ``httpx.Response`` is made on the usual path,
         which saves about a tenth of the CPU time an upload PUT costs."""
-        head = plain_head(method, url, headers, timeouts)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not asyncio: the fallback transport takes it
-            head = None
-        if head is None:
+        plain = self._plain(method, url, headers, timeouts)
+        if plain is None:
             response = await self.send(method, url, headers, body, timeouts)
             try:
                 return response.status_code, await response.aread()
             finally:
                 await response.aclose()
-        core = self._core_for(loop)
+        core, head = plain
         exchange = await core.open(head, body)
         blocks = []
         try:
@@ -396,6 +388,19 @@ class AsyncStorageTransport(httpx.AsyncBaseTransport):
         finally:
             core.release(exchange)
         return exchange.status, b"".join(blocks)
+
+    def _plain(self, method: str, url: str, headers: Mapping[str, str],
+               timeouts: Mapping[str, float | None]) -> tuple[StorageHTTP, Head] | None:
+        """The running loop's core and the request's head, when the request can skip ``httpx.Request``: a plain
+        URL (:func:`plain_head`) and an asyncio loop (under another library, the fallback transport sends it)."""
+        head = plain_head(method, url, headers, timeouts)
+        if head is None:
+            return None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        return self._core_for(loop), head
 
     def _core_for(self, loop: asyncio.AbstractEventLoop) -> StorageHTTP:
         if self._core is None or self._loop is not loop:
