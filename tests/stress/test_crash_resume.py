@@ -72,7 +72,8 @@ def _crash_downloads(points: int, seed: int, work: Path, figures: Figures, label
     data = work / "server"
     with MockServer(seed="demo", data_dir=data) as server:
         server.faults.update(file_latency_ms=0, api_latency_ms=0)
-        reference = server.client().datasets.download("road-scenes", work / "reference")
+        with server.client() as client:  # closed: its transfer thread must not outlive this test
+            reference = client.datasets.download("road-scenes", work / "reference")
         assert reference.ok
         want = tree_digests(work / "reference")
         server.faults.update(file_latency_ms=40, api_latency_ms=10)
