@@ -15,15 +15,13 @@ def read_up_to(path: str | os.PathLike[str], size: int) -> bytes:
     """The first ``size`` bytes of the file at ``path`` (fewer only if the file is shorter)."""
     fd = os.open(path, READ_FLAGS)
     try:
-        data = os.read(fd, size)
-        if len(data) < size:  # a read may stop short of the end (a signal, some file systems): go on to it
-            parts = [data]
-            got = len(data)
-            while got < size and (more := os.read(fd, size - got)):
-                parts.append(more)
-                got += len(more)
-            data = b"".join(parts)
-        return data
+        blocks: list[bytes] = []
+        got = 0
+        # Usually one read; one may stop short of the end (a signal, some file systems): go on to it.
+        while got < size and (block := os.read(fd, size - got)):
+            blocks.append(block)
+            got += len(block)
+        return b"".join(blocks)  # one block: itself, not a copy
     finally:
         os.close(fd)
 
