@@ -9,6 +9,7 @@ UUIDs become strings, zone-less timestamps are read as UTC, and a field of the w
 from __future__ import annotations
 
 import datetime as _dt
+import types
 import typing
 import uuid
 from collections.abc import Callable, Mapping
@@ -115,7 +116,8 @@ def _to_str(value: Any, where: str) -> Any:
 def _to_datetime(value: Any, where: str) -> Any:
     if isinstance(value, str):
         try:
-            value = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            # Python 3.11's fromisoformat reads every ISO 8601 form the API sends, ``Z`` included.
+            value = _dt.datetime.fromisoformat(value)
         except ValueError:
             raise schema_error(where, f"expected an ISO 8601 timestamp, got {value!r}") from None
     if not isinstance(value, _dt.datetime):
@@ -142,7 +144,7 @@ def _checker_for(tp: Any) -> tuple[_Check, bool]:
     """A converter for a field type, and whether ``None`` is allowed."""
     args = typing.get_args(tp)
     origin = typing.get_origin(tp)
-    if origin in (typing.Union, __import__("types").UnionType):
+    if _is_union(tp):
         options = [a for a in args if a is not type(None)]
         nullable = len(options) < len(args)
         if len(options) == 1:
@@ -198,23 +200,57 @@ def _checker_for(tp: Any) -> tuple[_Check, bool]:
     return _any, True
 
 
-_Plan = tuple[tuple[str, str, Any, _Check, bool, tuple[str, ...]], ...]
-_PLANS: dict[type, _Plan] = {}
+@attrs.frozen
+class _Step:
+    """How one field is read from wire JSON, worked out once per class."""
+
+    name: str
+    wire: str
+    default: Any
+    check: _Check
+    nullable: bool
+    alternates: tuple[str, ...]
+    # Types taken as they are, without calling ``check``: the JSON types the field's check would return unchanged.
+    exact: frozenset[type]
 
 
-def _plan(cls: type[Model]) -> _Plan:
-    """Per field: (attribute, wire name, default, converter, nullable, fallback wire names), once per class.
+_Builder = Callable[[Mapping[str, Any], str], Any]
+_BUILDERS: dict[type, _Builder] = {}
+
+# JSON types a scalar check returns unchanged (a bool is not an int here: ``True`` in an int field is an error).
+_EXACT: dict[Any, frozenset[type]] = {
+    str: frozenset({str}),
+    int: frozenset({int}),
+    float: frozenset({int, float}),
+    bool: frozenset({bool}),
+}
+
+
+def _exact_types(tp: Any, nullable: bool) -> frozenset[type]:
+    options = [a for a in typing.get_args(tp) if a is not type(None)] if _is_union(tp) else [tp]
+    exact: frozenset[type] = frozenset()
+    if len(options) == 1:
+        option = options[0]
+        if typing.get_origin(option) is typing.Literal:
+            option = str
+        exact = _EXACT.get(option, frozenset())
+    return exact | {type(None)} if nullable else exact
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+def _steps(cls: type[Model]) -> tuple[_Step, ...]:
+    """How each public field of ``cls`` is read.
 
     ``_fallbacks`` (a class attribute) names other wire keys read when the main one is absent or null, e.g.
     ``{"dataset_id": ("project_id",)}`` (API reference §1.4 tolerance rules).
     """
-    cached = _PLANS.get(cls)
-    if cached is not None:
-        return cached
     hints = typing.get_type_hints(cls)
     wire_names: Mapping[str, str] = getattr(cls, "_wire_names", {})
     fallbacks: Mapping[str, tuple[str, ...]] = getattr(cls, "_fallbacks", {})
-    plan = []
+    steps = []
     fields: Any = attrs.fields(cast(Any, cls))
     for field in fields:
         if field.name.startswith("_"):
@@ -226,46 +262,157 @@ def _plan(cls: type[Model]) -> _Plan:
         else:
             default = field.default
         check, nullable = _checker_for(hints[field.name])
-        plan.append(
-            (field.name, wire_names.get(field.name, field.name), default, check, nullable, fallbacks.get(field.name, ()))
+        alternates = fallbacks.get(field.name, ())
+        # A field with fallbacks must look further when it is null, so null is never taken as it is there.
+        exact = _exact_types(hints[field.name], nullable and not alternates)
+        steps.append(
+            _Step(field.name, wire_names.get(field.name, field.name), default, check, nullable, alternates, exact)
         )
-    _PLANS[cls] = result = tuple(plan)
-    return result
+    return tuple(steps)
+
+
+def _quick_datetime(value: str) -> Any:
+    """A timestamp string read the cheap way; ``None`` when it needs the full check (which names the error)."""
+    try:
+        parsed = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_dt.UTC)
+
+
+def _direct_setters(cls: type[Model]) -> list[Any] | None:
+    """Per public field, its slot's setter, when ``__init__`` would only store the values; else ``None``.
+
+    Storing through the slots skips the frozen class's ``__setattr__`` guard, which is what makes ``__init__``
+    the larger part of building an object; it is used only when ``__init__`` does nothing more (no converter,
+    no validator, no post-init hook) and the private fields are just ``_raw``.
+    """
+    fields: Any = attrs.fields(cast(Any, cls))
+    if "__slots__" not in cls.__dict__ or hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        return None
+    setters = []
+    for field in fields:
+        if field.converter is not None or field.validator is not None or not field.init:
+            return None
+        if field.name.startswith("_") and field.name != "_raw":
+            return None
+        descriptor = cls.__dict__.get(field.name)
+        if descriptor is None or not hasattr(descriptor, "__set__"):
+            return None
+        setters.append(descriptor.__set__)
+    return setters
+
+
+def _builder(cls: type[Model]) -> _Builder:
+    """A function ``(data, label) -> cls instance`` written for ``cls`` on first use, and kept.
+
+    Listings build thousands of objects per page, and a loop over a field table costs more than the checks
+    themselves; so, as attrs does for ``__init__``, the reading is written out once per class as straight-line
+    code: per field one ``dict.get``, one type test against the JSON types the field takes as they are (a
+    timestamp string and an empty list have a short path of their own), and a call to the full reader
+    (defaults, fallbacks, converters, errors) only for every other value.
+    """
+    builder = _BUILDERS.get(cls)
+    if builder is not None:
+        return builder
+    steps = _steps(cls)
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {
+        "cls": cls, "MISSING": _MISSING, "read": _read, "quick_datetime": _quick_datetime, "new": object.__new__,
+    }
+    lines = ["def build(data, label):", "    get = data.get"]
+    for i, step in enumerate(steps):
+        namespace[f"step{i}"] = step
+        v = f"v{i}"
+        lines.append(f"    {v} = get({step.wire!r}, MISSING)")
+        tests = [f"{v} is not None" if kind is type(None) else f"{v}.__class__ is not {kind.__name__}"
+                 for kind in sorted(step.exact, key=lambda k: k.__name__)]
+        lines.append(f"    if {' and '.join(tests) if tests else 'True'}:")
+        indent = "        "
+        base = _non_null(hints[step.name])
+        if base is _dt.datetime:
+            lines += [f"{indent}if {v}.__class__ is str:", f"{indent}    {v} = quick_datetime({v}) or {v}",
+                      f"{indent}if {v}.__class__ is not datetime or {v}.tzinfo is None:"]
+            namespace["datetime"] = _dt.datetime
+            indent += "    "
+        elif typing.get_origin(base) is list:
+            lines += [f"{indent}if {v}.__class__ is list and not {v}:", f"{indent}    {v} = []", f"{indent}else:"]
+            indent += "    "
+        lines.append(f"{indent}{v} = read(step{i}, data, {v}, label)")
+    setters = _direct_setters(cls)
+    if setters is not None:
+        lines.append("    obj = new(cls)")
+        for i, step in enumerate(steps):
+            namespace[f"set{i}"] = setters[[f.name for f in attrs.fields(cast(Any, cls))].index(step.name)]
+            lines.append(f"    set{i}(obj, v{i})")
+        namespace["set_raw"] = cls.__dict__["_raw"].__set__
+        lines += ["    set_raw(obj, data)", "    return obj"]
+    else:
+        arguments = "".join(f"{step.name}=v{i}, " for i, step in enumerate(steps))
+        lines.append(f"    return cls({arguments}_raw=data)")
+    exec(compile("\n".join(lines), f"<pictograph build {cls.__qualname__}>", "exec"), namespace)
+    _BUILDERS[cls] = builder = cast(_Builder, namespace["build"])
+    return builder
+
+
+def _non_null(tp: Any) -> Any:
+    """``X`` for ``X | None``; any other type as it is."""
+    if _is_union(tp):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(options) == 1:
+            return options[0]
+    return tp
+
+
+def _read(step: _Step, data: Mapping[str, Any], value: Any, label: str) -> Any:
+    """One field's value when it is not simply of a JSON type the field takes as it is."""
+    wire = step.wire
+    if step.alternates and (value is _MISSING or value is None):
+        for other in step.alternates:
+            candidate = data.get(other, _MISSING)
+            if candidate is not _MISSING and candidate is not None:
+                wire, value = other, candidate
+                break
+    default = step.default
+    if value is _MISSING or (value is None and not step.nullable and default is not _MISSING):
+        if default is _MISSING:
+            raise schema_error(label, f"required field {wire!r} is missing", data)
+        return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+    if value is None:
+        if not step.nullable:
+            raise schema_error(label, f"field {wire!r} must not be null", data)
+        return None
+    return step.check(value, f"{label}.{wire}")
 
 
 def build(cls: type[M], data: Any, *, where: str | None = None) -> M:
-    """Build a public model from wire JSON (a mapping), checking every field's type."""
-    label = where or cls.__name__
+    """Build a public model from wire JSON (a mapping), checking every field's type.
+
+    This runs once per listed item, so it is kept cheap (see ``_builder``): a value already of a JSON type its
+    field takes as it is (a string for a ``str`` field, an int for an ``int`` one, null for an optional one) is
+    used without a call; everything else goes through the field's converter, which raises on a wrong type.
+    """
     if not isinstance(data, Mapping):
-        raise schema_error(label, f"expected an object, got {type(data).__name__}", data)
-    values: dict[str, Any] = {}
-    for name, wire, default, check, nullable, alternates in _plan(cls):
-        value = data.get(wire, _MISSING)
-        if alternates and (value is _MISSING or value is None):
-            for other in alternates:
-                candidate = data.get(other, _MISSING)
-                if candidate is not _MISSING and candidate is not None:
-                    wire, value = other, candidate
-                    break
-        if value is _MISSING or (value is None and not nullable and default is not _MISSING):
-            if default is _MISSING:
-                raise schema_error(label, f"required field {wire!r} is missing", data)
-            value = default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
-        elif value is None:
-            if not nullable:
-                raise schema_error(label, f"field {wire!r} must not be null", data)
-        else:
-            value = check(value, f"{label}.{wire}")
-        values[name] = value
-    return cls(**values, _raw=data)  # type: ignore[call-arg]
+        raise schema_error(where or cls.__name__, f"expected an object, got {type(data).__name__}", data)
+    builder = _BUILDERS.get(cls) or _builder(cls)
+    return cast(M, builder(data, where or cls.__name__))
 
 
 def build_list(cls: type[M], payload: Any, *, where: str | None = None) -> list[M]:
-    """Build every item of a JSON list into ``cls``; a payload that is not a list is a ``ServerError``."""
+    """Build every item of a JSON list into ``cls``; a payload that is not a list is a ``ServerError``.
+
+    An error names the item by index (``Image[3].width``); that label is written only when an item fails.
+    """
     label = where or cls.__name__
     if not isinstance(payload, list):
         raise schema_error(f"{label} list", f"expected a list, got {type(payload).__name__}", payload)
-    return [build(cls, item, where=f"{label}[{i}]") for i, item in enumerate(payload)]
+    builder = _BUILDERS.get(cls) or _builder(cls)
+    try:
+        return [builder(item, label) for item in payload]
+    except Exception:
+        for i, item in enumerate(payload):
+            build(cls, item, where=f"{label}[{i}]")
+        raise
 
 
 def read_page(status_code: int, content: bytes, cls: type[M]) -> tuple[list[M], bool | None]:
