@@ -23,7 +23,7 @@ from pictograph.models import (
     KeypointAnnotation,
     PolygonAnnotation,
     PolylineAnnotation,
-    annotation_from_canonical,
+    _annotation_from_canonical,
 )
 
 __all__ = ["create_bbox", "create_keypoint", "create_polygon", "create_polyline"]
@@ -35,7 +35,7 @@ def _make(kind: str, id: str | None, name: str, key: str, value: Any, confidence
         item["id"] = id
     if metadata is not None:
         item["metadata"] = metadata
-    return annotation_from_canonical(normalize_annotation(item, loc=("annotation",)))
+    return _annotation_from_canonical(normalize_annotation(item, loc=("annotation",)))
 
 
 def create_bbox(
@@ -104,3 +104,8 @@ def create_keypoint(
     """
     result: KeypointAnnotation = _make("keypoint", id, name, "keypoint", point, confidence, metadata)
     return result
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -261,3 +261,8 @@ def error_for_status(status_code: int) -> type[ApiError]:
     if 500 <= status_code <= 599:
         return ServerError
     return ApiError
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -718,7 +718,7 @@ _ANNOTATION_CLASSES: dict[str, type[Any]] = {
 }
 
 
-def annotation_from_canonical(data: Mapping[str, Any]) -> Annotation:
+def _annotation_from_canonical(data: Mapping[str, Any]) -> Annotation:
     """The model of one canonical annotation dict (already checked against §4.4)."""
     fields = {k: v for k, v in data.items() if k != "type"}
     cls = _ANNOTATION_CLASSES[str(data["type"])]
@@ -726,5 +726,10 @@ def annotation_from_canonical(data: Mapping[str, Any]) -> Annotation:
     return result
 
 
-def annotations_from_canonical(items: Sequence[Mapping[str, Any]]) -> list[Annotation]:
-    return [annotation_from_canonical(item) for item in items]
+def _annotations_from_canonical(items: Sequence[Mapping[str, Any]]) -> list[Annotation]:
+    return [_annotation_from_canonical(item) for item in items]
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

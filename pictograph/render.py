@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["contact_sheet", "render"]
 
 # Used for classes without a colour (and for local files, which carry none): distinct, readable hues.
-PALETTE: tuple[str, ...] = (
+_PALETTE: tuple[str, ...] = (
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4",
     "#469990", "#dcbeff", "#9a6324", "#fffac8", "#800000", "#aaffc3", "#808000", "#ffd8b1", "#000075",
     "#ffe119", "#a9a9a9",
@@ -57,9 +57,9 @@ def _pil() -> Any:
 # ---------------------------------------------------------------------------------------------- colours
 
 
-def class_color(name: str, colors: Mapping[str, Any] | None = None) -> tuple[int, int, int]:
+def _class_color(name: str, colors: Mapping[str, Any] | None = None) -> tuple[int, int, int]:
     """The RGB colour of class ``name``: from ``colors`` (hex or RGB) when it has one, else a stable pick from
-    :data:`PALETTE` (the same name always gets the same colour)."""
+    :data:`_PALETTE` (the same name always gets the same colour)."""
     from PIL import ImageColor
 
     value = (colors or {}).get(name)
@@ -69,7 +69,7 @@ def class_color(name: str, colors: Mapping[str, Any] | None = None) -> tuple[int
             return (rgb[0], rgb[1], rgb[2])
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) >= 3:
         return (int(value[0]), int(value[1]), int(value[2]))
-    rgb = ImageColor.getrgb(PALETTE[zlib.crc32(name.encode("utf-8")) % len(PALETTE)])
+    rgb = ImageColor.getrgb(_PALETTE[zlib.crc32(name.encode("utf-8")) % len(_PALETTE)])
     return (rgb[0], rgb[1], rgb[2])
 
 
@@ -126,7 +126,7 @@ def _image_name(image: Any) -> str | None:
     return None
 
 
-def to_annotations(items: Any, image_name: str | None = None, format: str | None = None) -> list[Annotation]:
+def _to_annotations(items: Any, image_name: str | None = None, format: str | None = None) -> list[Annotation]:
     """Annotations from a file (any readable format; the image is picked by name when the file holds several),
     or from canonical dicts, shorthand dicts, SDK annotation models or :class:`pictograph.formats.Annotation`."""
     from pictograph.formats import Annotation
@@ -145,7 +145,7 @@ def to_annotations(items: Any, image_name: str | None = None, format: str | None
     return done + [Annotation.from_dict(d) for d in rest]
 
 
-def guess_format(path: Path) -> str | None:
+def _guess_format(path: Path) -> str | None:
     """``None`` (let the format tools detect it), or ``"pictograph"`` for a one-image JSON file as
     ``datasets.download`` writes it (``{"annotations": [...]}``), which detection does not recognise yet."""
     from pictograph.errors import FormatError
@@ -169,7 +169,7 @@ def _from_file(path: Path, image_name: str | None, format: str | None) -> list[A
     from pictograph.errors import FormatError
     from pictograph.formats import read
 
-    records = list(read(path, format or guess_format(path)).images)
+    records = list(read(path, format or _guess_format(path)).images)
     if not records:
         raise FormatError("no images in the annotation file", path=str(path))
     if len(records) == 1:
@@ -201,7 +201,7 @@ def _pairs(flat: Sequence[float]) -> list[tuple[float, float]]:
     return [(float(flat[i]), float(flat[i + 1])) for i in range(0, len(flat) - 1, 2)]
 
 
-def draw_annotations(
+def _draw_annotations(
     image: Any,
     annotations: Iterable[Annotation],
     *,
@@ -235,7 +235,7 @@ def draw_annotations(
                 ring_mask = Image.new("1", base.size, 0)
                 ImageDraw.Draw(ring_mask).polygon(pts, fill=1)
                 mask = ImageChops.logical_xor(mask, ring_mask)
-            overlay.paste((*class_color(a.name, colors), alpha), (0, 0), mask)
+            overlay.paste((*_class_color(a.name, colors), alpha), (0, 0), mask)
         base = Image.alpha_composite(base, overlay)
 
     out = base.convert("RGB")
@@ -244,7 +244,7 @@ def draw_annotations(
 
     # 2. outlines, lines and points
     for a in anns:
-        rgb = class_color(a.name, colors)
+        rgb = _class_color(a.name, colors)
         if a.type == "bbox" and a.oriented is not None:
             from pictograph.formats._model import obb_corners
 
@@ -270,19 +270,19 @@ def draw_annotations(
         for names, edges in skeletons:
             for i, j in edges:
                 if 0 <= i < len(names) and 0 <= j < len(names) and names[i] in joints and names[j] in joints:
-                    draw.line([joints[names[i]], joints[names[j]]], fill=class_color(names[i], colors),
+                    draw.line([joints[names[i]], joints[names[j]]], fill=_class_color(names[i], colors),
                               width=max(1, lw - 1))
     for a in anns:
         if a.type == "keypoint" and a.point is not None:
             px, py = float(a.point[0]), float(a.point[1])
-            draw.ellipse([px - radius, py - radius, px + radius, py + radius], fill=class_color(a.name, colors),
+            draw.ellipse([px - radius, py - radius, px + radius, py + radius], fill=_class_color(a.name, colors),
                          outline=(0, 0, 0))
 
     # 4. class names at the top-left of each shape (keypoints: next to the point)
     if labels:
         font = _font(max(10, min(24, round(min(width, height) / 30))))
         for a in anns:
-            rgb = class_color(a.name, colors)
+            rgb = _class_color(a.name, colors)
             x, y, _, _ = (float(v) for v in a.bounds())
             if a.type == "keypoint":
                 x, y = x + radius + 1, y - radius
@@ -296,7 +296,7 @@ def draw_annotations(
     return out
 
 
-def save_png(image: Any, path: str | os.PathLike[str]) -> Path:
+def _save_png(image: Any, path: str | os.PathLike[str]) -> Path:
     """Write ``image`` as a PNG: to a temporary file next to ``path``, renamed into place when complete."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -362,11 +362,11 @@ def render(
     class_colors, skeletons = _class_table(classes)
     if colors:
         class_colors.update(colors)
-    anns = to_annotations(annotations, image_name or name, format)
-    result = draw_annotations(im, anns, colors=class_colors, skeletons=skeletons, line_width=line_width,
+    anns = _to_annotations(annotations, image_name or name, format)
+    result = _draw_annotations(im, anns, colors=class_colors, skeletons=skeletons, line_width=line_width,
                               labels=labels, fill_opacity=fill_opacity)
     if output is not None:
-        save_png(result, output)
+        _save_png(result, output)
     return result  # type: ignore[no-any-return]
 
 
@@ -409,8 +409,8 @@ def contact_sheet(
     font = _font(11)
     for index, meta in enumerate(images):
         im = _open_image(client.images.get_bytes(meta.id))
-        anns = to_annotations(client.annotations.get_by_path(dataset, meta.image_path))
-        drawn = draw_annotations(im, anns, colors=class_colors, skeletons=skeletons, labels=labels)
+        anns = _to_annotations(client.annotations.get_by_path(dataset, meta.image_path))
+        drawn = _draw_annotations(im, anns, colors=class_colors, skeletons=skeletons, labels=labels)
         drawn.thumbnail((tile, tile))
         col, row = index % cols, index // cols
         x0, y0 = col * tile, row * (tile + caption_h)
@@ -420,7 +420,7 @@ def contact_sheet(
             text = caption if len(caption) <= tile // 7 else caption[: tile // 7 - 1] + "…"
             draw.text((x0 + 3, y0 + tile + 2), text, fill=(0, 0, 0), font=font)
     if output is not None:
-        save_png(sheet, output)
+        _save_png(sheet, output)
     return sheet  # type: ignore[no-any-return]
 
 
@@ -432,3 +432,8 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -94,3 +94,8 @@ class BulkUploadReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -89,8 +89,8 @@ def test_class_colours_come_from_the_dataset_classes() -> None:
 
 
 def test_classes_without_a_colour_get_a_stable_one() -> None:
-    assert previews.class_color("anything") == previews.class_color("anything")
-    assert previews.class_color("car", {"car": "#010203"}) == (1, 2, 3)
+    assert previews._class_color("anything") == previews._class_color("anything")
+    assert previews._class_color("car", {"car": "#010203"}) == (1, 2, 3)
 
 
 def test_local_files_in_any_format_and_atomic_png(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from pictograph.models import (
     BulkSaveFailure,
     BulkSaveResult,
     SaveResult,
-    annotations_from_canonical,
+    _annotations_from_canonical,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class Annotations:
                 payload = []
         if not isinstance(payload, builtins.list):
             raise schema_error("AnnotationList", "'annotations' must be a list", payload)
-        return annotations_from_canonical(check_response_annotations(payload))
+        return _annotations_from_canonical(check_response_annotations(payload))
 
     def save(self, image_id: str, annotations: Sequence[AnnotationInput]) -> SaveResult:
         """Replace an image's annotations (``[]`` clears them), by image id.

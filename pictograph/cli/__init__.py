@@ -174,3 +174,8 @@ def _register() -> None:
 _register()
 
 __all__ += ["Output"]
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -50,9 +50,9 @@ def annotations_from_file(path: Path, format: str | None, image_name: str) -> li
     file name (with or without folders)."""
     from pictograph.errors import FormatError
     from pictograph.formats import read
-    from pictograph.render import guess_format
+    from pictograph.render import _guess_format
 
-    dataset = read(path, format or guess_format(path))
+    dataset = read(path, format or _guess_format(path))
     records = list(dataset.images)
     if not records:
         raise FormatError("no images in the annotation file", path=str(path))
@@ -132,3 +132,8 @@ def delete(dataset: str, image_path: str | None, image_id: str | None, yes: bool
 def register(group: click.Group) -> None:
     """Add ``annotations`` to the ``pictograph`` command group."""
     group.add_command(annotations_group)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

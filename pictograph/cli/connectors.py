@@ -151,3 +151,8 @@ def cancel(import_id: str) -> None:
 def register(group: click.Group) -> None:
     """Add ``connectors`` to the ``pictograph`` command group."""
     group.add_command(connectors)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

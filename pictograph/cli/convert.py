@@ -93,3 +93,8 @@ def convert_command(src: str, dst: str, from_format: str | None, to_format: str,
 def register(group: click.Group) -> None:
     """Add ``convert`` to the ``pictograph`` command group."""
     group.add_command(convert_command)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

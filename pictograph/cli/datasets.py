@@ -253,3 +253,8 @@ def dataset_images(dataset: str, status: str | None, directory_path: str | None,
 def register(group: click.Group) -> None:
     """Add ``datasets`` to the ``pictograph`` command group."""
     group.add_command(datasets)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -139,3 +139,8 @@ def delete(dataset: str, name: str, yes: bool) -> None:
 def register(group: click.Group) -> None:
     """Add ``exports`` to the ``pictograph`` command group."""
     group.add_command(exports)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -138,3 +138,8 @@ def delete(dataset: str, image_path: str | None, image_id: str | None, permanent
 def register(group: click.Group) -> None:
     """Add ``images`` to the ``pictograph`` command group."""
     group.add_command(images)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

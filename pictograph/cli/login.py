@@ -109,3 +109,8 @@ def register(group: click.Group) -> None:
     """Add ``login``, ``logout``, ``config`` and ``whoami`` to the ``pictograph`` command group."""
     for command in (login, logout, show_config, whoami):
         group.add_command(command)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

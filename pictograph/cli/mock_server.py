@@ -9,6 +9,8 @@ from types import FrameType
 
 import click
 
+__all__ = ["register"]
+
 
 @click.command("mock-server")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -58,3 +60,8 @@ def mock_server(host: str, port: int, data_dir: Path | None, seed: str, api_key:
 def register(group: click.Group) -> None:
     """Add ``mock-server`` to the ``pictograph`` command group."""
     group.add_command(mock_server)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

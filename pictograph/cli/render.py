@@ -74,3 +74,8 @@ def render_command(image: str | None, annotations: Path | None, output: Path, da
 def register(group: click.Group) -> None:
     """Add ``render`` to the ``pictograph`` command group."""
     group.add_command(render_command)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

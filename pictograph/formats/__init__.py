@@ -305,3 +305,8 @@ def convert(src: str | Path, dst: str | Path, *, from_format: str | None = None,
         del dataset
     return ConversionReport.from_notes(notes, source=str(source), destination=str(dest),
                                        from_format=name, to_format=to_format)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -4,6 +4,9 @@
 * ``detect(path) -> int``: a confidence score 0–100 that ``path`` (a file or an extracted folder) holds it;
 * ``read(path, notes, **options) -> AnnotatedDataset``;
 * ``write(dataset, out_dir, notes, **options) -> None`` (writers only) into an empty staging folder.
+* optionally ``takes_compact(options) -> bool``: the writer takes the COCO reader's rows as they are.
+
+These names are the module's ``__all__``; everything else in a format module is private to the package.
 
 Modules are imported only when first used, so ``import pictograph.formats`` stays cheap.
 """

@@ -39,6 +39,8 @@ from pictograph.formats._model import (
 from pictograph.formats._report import Notes
 from pictograph.formats._rle import decode_counts, mask_to_polygons, polygon_to_counts
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "write"]
+
 try:  # optional (the ``formats`` extra): a much faster parser for the bulk of a COCO file
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised by the tests that hide it
@@ -51,7 +53,7 @@ SINGLE_FILE = "annotations.json"
 _COCO_HEAD = re.compile(rb'"(images|annotations|categories)"\s*:')
 
 
-def looks_like_coco(file: Path) -> bool:
+def _looks_like_coco(file: Path) -> bool:
     try:
         with open(file, "rb") as f:
             head = f.read(1 << 16)
@@ -68,12 +70,12 @@ def looks_like_coco(file: Path) -> bool:
 def _coco_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return sorted(p for p in path.rglob("*.json") if looks_like_coco(p))
+    return sorted(p for p in path.rglob("*.json") if _looks_like_coco(p))
 
 
 def detect(path: Path) -> int:
     if path.is_file():
-        return 70 if path.suffix.lower() == ".json" and looks_like_coco(path) else 0
+        return 70 if path.suffix.lower() == ".json" and _looks_like_coco(path) else 0
     files = _coco_files(path)
     return 60 if files else 0
 
@@ -92,7 +94,7 @@ def read(path: Path, notes: Notes, *, compact_rows: bool = False, **options: Any
         subset = None
         if len(files) > 1:
             subset = file.stem.removeprefix("instances_").removeprefix("person_keypoints_")
-        cls, imgs = parse_coco_file(file, notes, subset=subset, compact=compact_rows)
+        cls, imgs = _parse_coco_file(file, notes, subset=subset, compact=compact_rows)
         known = {c.name for c in classes}
         classes.extend(c for c in cls if c.name not in known)
         parts.append(imgs)
@@ -216,7 +218,7 @@ def _read_text(file: Path) -> str:
         return f.read().decode("utf-8")
 
 
-def parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None, prefix: str = "",
+def _parse_coco_file(file: Path, notes: Notes, *, subset: str | None = None, prefix: str = "",
                     compact: bool = False) -> tuple[list[ClassInfo], Iterable[ImageRecord]]:
     """Parse one COCO file into classes and images, streaming the ``annotations`` array element by element so
     that no full JSON tree of it is ever held (shared with the Roboflow reader).  With ``compact``, an image
@@ -850,3 +852,8 @@ def _write_keypoints(groups: dict[Any, list[Annotation]], order: ClassOrder, ima
             anns_out.append(obj)
             next_ann += 1
     return next_ann
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

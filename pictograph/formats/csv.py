@@ -17,10 +17,12 @@ from pictograph.formats._io import safe_relpath
 from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "write"]
+
 NAME = "csv"
 CAN_WRITE = True
 SINGLE_FILE = "annotations.csv"
-HEADER = ["filename", "width", "height", "class", "xmin", "ymin", "xmax", "ymax"]
+_HEADER = ["filename", "width", "height", "class", "xmin", "ymin", "xmax", "ymax"]
 
 
 def _file(path: Path) -> Path | None:
@@ -39,7 +41,7 @@ def detect(path: Path) -> int:
             first = next(_csv.reader(fh), [])
     except (OSError, UnicodeDecodeError):
         return 0
-    return 80 if [c.strip().lower() for c in first] == HEADER else 10
+    return 80 if [c.strip().lower() for c in first] == _HEADER else 10
 
 
 def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
@@ -53,14 +55,14 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
         with open(file, encoding="utf-8-sig", newline="") as fh:
             reader = _csv.reader(fh)
             header = next(reader, None)
-            if header is None or [c.strip().lower() for c in header] != HEADER:
-                raise FormatError(f"header must be {','.join(HEADER)}", path=fname, location="line 1")
+            if header is None or [c.strip().lower() for c in header] != _HEADER:
+                raise FormatError(f"header must be {','.join(_HEADER)}", path=fname, location="line 1")
             for row in reader:
                 loc = f"line {reader.line_num}"
                 if not row or all(not c.strip() for c in row):
                     continue
-                if len(row) != len(HEADER):
-                    raise FormatError(f"expected {len(HEADER)} columns, got {len(row)}", path=fname, location=loc)
+                if len(row) != len(_HEADER):
+                    raise FormatError(f"expected {len(_HEADER)} columns, got {len(row)}", path=fname, location=loc)
                 filename = safe_relpath(row[0], path=fname, location=f"{loc} filename")
                 w = number(row[1], path=fname, location=f"{loc} width", what="width") if row[1] else None
                 h = number(row[2], path=fname, location=f"{loc} height", what="height") if row[2] else None
@@ -69,7 +71,7 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
                 cls = row[3]
                 if not cls.strip():
                     raise FormatError("class must not be blank", path=fname, location=f"{loc} class")
-                x0, y0, x1, y1 = (number(row[i], path=fname, location=f"{loc} {HEADER[i]}", what=HEADER[i])
+                x0, y0, x1, y1 = (number(row[i], path=fname, location=f"{loc} {_HEADER[i]}", what=_HEADER[i])
                                   for i in range(4, 8))
                 rec = images.setdefault(filename, [w, h, []])
                 if cls not in classes:
@@ -90,7 +92,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
     written = notes.written_counts
     with open(out_dir / SINGLE_FILE, "w", encoding="utf-8", newline="") as fh:
         w = _csv.writer(fh)
-        w.writerow(HEADER)
+        w.writerow(_HEADER)
         for image in dataset.images:
             fname = image.filename
             rows = 0
@@ -116,3 +118,8 @@ def _s(v: float | None) -> str:
     if v is None:
         return ""
     return str(int(v)) if float(v).is_integer() else repr(v)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -18,6 +18,8 @@ from pictograph.formats._io import parse_xml, safe_relpath
 from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, obb_corners, ring_bounds
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "write"]
+
 NAME = "cvat"
 CAN_WRITE = True
 SINGLE_FILE = "annotations.xml"
@@ -245,3 +247,7 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
             f.write(chunk + "\n")
         f.write("</annotations>\n")
 
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

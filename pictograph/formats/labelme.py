@@ -19,10 +19,12 @@ from pictograph.formats._io import load_json, safe_relpath
 from pictograph.formats._model import AnnotatedDataset, Annotation, ImageRecord, ImageStream
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "write"]
+
 NAME = "labelme"
 CAN_WRITE = True
 SINGLE_FILE = None
-VERSION = "5.5.0"
+_VERSION = "5.5.0"
 
 
 def _looks_labelme(file: Path) -> bool:
@@ -203,9 +205,13 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
                 notes.lossy("write", "non-boolean attributes dropped (LabelMe flags are booleans)", fname, loc, t)
             written[t] += 1
         image_path = PurePosixPath(safe).name
-        doc: dict[str, Any] = {"version": VERSION, "flags": {}, "shapes": shapes, "imagePath": image_path, "imageData": None,
+        doc: dict[str, Any] = {"version": _VERSION, "flags": {}, "shapes": shapes, "imagePath": image_path, "imageData": None,
                "imageHeight": image.height, "imageWidth": image.width}
         with open(out_path(out_dir, rel), "w", encoding="utf-8") as f:
             f.write(json.dumps(doc, ensure_ascii=False, indent=2))
         notes.images_written += 1
 
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -30,8 +30,10 @@ from pictograph.formats._model import (
 )
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "takes_compact", "write"]
 
-def escape(text: str) -> str:
+
+def _escape(text: str) -> str:
     """XML character data: ``&``, ``<`` and ``>`` escaped (``xml.sax.saxutils`` would import ``urllib``)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
@@ -191,7 +193,7 @@ def _row_objects(rows: Sequence[tuple[Any, ...]], names: Mapping[Any, str], appe
         name = names[key]
         head = heads.get(name)
         if head is None:
-            head = heads[name] = f"<object><name>{escape(name)}</name><pose>Unspecified</pose>"
+            head = heads[name] = f"<object><name>{_escape(name)}</name><pose>Unspecified</pose>"
         if attributes and isinstance(attributes, dict):
             flags = (f"<truncated>{int(bool(attributes.get('truncated')))}</truncated>"
                      f"<difficult>{int(bool(attributes.get('difficult')))}</difficult>")
@@ -238,10 +240,15 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, **options: Any
         else:
             notes.lossy("write", "image size unknown: <size> left out", fname)
         out.write(rel, f'<?xml version="1.0" encoding="utf-8"?>\n<annotation><folder></folder>'
-                       f"<filename>{escape(fname)}</filename><path></path><source><database>Unknown</database>"
+                       f"<filename>{_escape(fname)}</filename><path></path><source><database>Unknown</database>"
                        f"</source>{size}<segmented>0</segmented>{''.join(objects)}</annotation>\n")
         notes.images_written += 1
 
 
 def _n(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

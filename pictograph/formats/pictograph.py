@@ -27,10 +27,12 @@ from pictograph.formats._io import IMAGE_SUFFIXES, image_size_from_file, load_js
 from pictograph.formats._model import AnnotatedDataset, Annotation, ClassInfo, ImageRecord, ImageStream
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "write"]
+
 NAME = "pictograph"
 CAN_WRITE = True
 SINGLE_FILE = None
-MANIFEST = "pictograph.json"
+_MANIFEST = "pictograph.json"
 
 
 def _head(file: Path) -> bytes:
@@ -43,7 +45,7 @@ def _head(file: Path) -> bytes:
 
 def _per_image_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.json")
-                  if p.name != MANIFEST and (_head(p)[:1] == b"[" or _head(p).startswith(b'{"annotations"')))
+                  if p.name != _MANIFEST and (_head(p)[:1] == b"[" or _head(p).startswith(b'{"annotations"')))
 
 
 def detect(path: Path) -> int:
@@ -52,7 +54,7 @@ def detect(path: Path) -> int:
         if path.suffix.lower() != ".json":
             return 0
         return 90 if b'"pictograph"' in head else (55 if head[:1] == b"[" else 0)
-    if (path / MANIFEST).is_file():
+    if (path / _MANIFEST).is_file():
         return 90
     files = _per_image_files(path)
     if files and all(any(p.name.lower().endswith(s + ".json") for s in IMAGE_SUFFIXES) for p in files[:20]):
@@ -60,7 +62,7 @@ def detect(path: Path) -> int:
     return 50 if files else 0
 
 
-def annotations_from_json(items: Any, fname: str, notes: Notes | None = None) -> tuple[Annotation, ...]:
+def _annotations_from_json(items: Any, fname: str, notes: Notes | None = None) -> tuple[Annotation, ...]:
     """Validate a canonical (or shorthand) annotation array and build :class:`Annotation` values."""
     if isinstance(items, dict) and set(items) == {"annotations"}:
         items = items["annotations"]
@@ -98,14 +100,14 @@ def _size(entry: dict[str, Any], key: str, fname: str, loc: str) -> float | None
 
 
 def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
-    manifest = path / MANIFEST if path.is_dir() else path
+    manifest = path / _MANIFEST if path.is_dir() else path
     if manifest.is_file() and (path.is_dir() or _head(path)[:1] == b"{") and \
             not _head(manifest).startswith(b'{"annotations"'):
         return _read_manifest(manifest, notes)
     if path.is_file():
         fname = str(path)
         name = path.name[:-5] if path.name.lower().endswith(".json") else path.name
-        anns = annotations_from_json(load_json(path), fname)
+        anns = _annotations_from_json(load_json(path), fname)
         return AnnotatedDataset(images=[ImageRecord(name, None, None, anns, None, fname)],
                                 classes=list(dict.fromkeys(a.name for a in anns)), notes=notes)
     files = _per_image_files(path)
@@ -118,7 +120,7 @@ def read(path: Path, notes: Notes, **options: Any) -> AnnotatedDataset:
             img = file.with_name(file.name[:-5])
             if img.is_file():
                 size = image_size_from_file(img)
-            anns = annotations_from_json(load_json(file), str(file))
+            anns = _annotations_from_json(load_json(file), str(file))
             yield ImageRecord(filename, size[0] if size else None, size[1] if size else None, anns, None,
                               str(file))
 
@@ -143,11 +145,11 @@ def _read_manifest(file: Path, notes: Notes) -> AnnotatedDataset:
             w = _size(e, "width", fname, loc)
             h = _size(e, "height", fname, loc)
             if "annotations" in e:
-                anns = annotations_from_json(e["annotations"], fname)
+                anns = _annotations_from_json(e["annotations"], fname)
                 source = fname
             else:
                 side = root.joinpath(*PurePosixPath(filename + ".json").parts)
-                anns = annotations_from_json(load_json(side), str(side)) if side.is_file() else ()
+                anns = _annotations_from_json(load_json(side), str(side)) if side.is_file() else ()
                 source = str(side)
             yield ImageRecord(filename, w, h, anns, e.get("subset"), source)
 
@@ -187,5 +189,10 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, layout: str
         notes.images_written += 1
     doc = {"format": "pictograph", "version": 1, "classes": [_class_json(c) for c in names.values()],
            "images": entries}
-    with open(out_dir / MANIFEST, "w", encoding="utf-8") as f:
+    with open(out_dir / _MANIFEST, "w", encoding="utf-8") as f:
         f.write(json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

@@ -27,6 +27,8 @@ from pictograph.formats._model import (
 )
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read"]
+
 NAME = "v7"
 CAN_WRITE = False
 SINGLE_FILE = None
@@ -90,7 +92,7 @@ def _ring_in(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return ring_area(a) < ring_area(b) and all(point_in_ring(a[i], a[i + 1], b) for i in range(0, len(a), 2))
 
 
-def normalize_rings(rings: list[tuple[float, ...]]) -> tuple[list[list[tuple[float, ...]]], list[str]]:
+def _normalize_rings(rings: list[tuple[float, ...]]) -> tuple[list[list[tuple[float, ...]]], list[str]]:
     """Group rings into polygons (outline first, then holes) by containment (C2); returns what changed."""
     changes: list[str] = []
     unique: list[tuple[float, ...]] = []
@@ -242,7 +244,7 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
                 rings.append(flat)
             if not rings:
                 continue
-            groups, changes = normalize_rings(rings)
+            groups, changes = _normalize_rings(rings)
             for c in changes:
                 notes.add("read", "normalized", c, fname, loc, "polygon")
             for g_i, grp in enumerate(groups):
@@ -294,3 +296,8 @@ def _read_file(file: Path, notes: Notes) -> list[ImageRecord]:
         out.append(ImageRecord(safe_relpath(file_name, path=fname, location="item name"), w, h,
                                tuple(per_slot[sname]), None, fname))
     return out
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)

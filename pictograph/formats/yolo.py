@@ -36,10 +36,12 @@ from pictograph.formats._model import (
 )
 from pictograph.formats._report import Notes
 
+__all__ = ["CAN_WRITE", "NAME", "SINGLE_FILE", "detect", "read", "takes_compact", "write"]
+
 NAME = "yolo"
 CAN_WRITE = True
 SINGLE_FILE = None
-SIDECAR = "image_sizes.json"
+_SIDECAR = "image_sizes.json"
 _NAME_FILES = ("classes.txt", "obj.names")
 _SPLITS = frozenset({"train", "val", "valid", "test"})
 
@@ -112,14 +114,14 @@ def read(path: Path, notes: Notes, *, image_sizes: dict[str, tuple[float, float]
     root = path if path.is_dir() else path.parent
     names = _load_names(root)
     sidecar: dict[str, dict[str, Any]] = {}
-    if (root / SIDECAR).is_file():
-        doc = load_json(root / SIDECAR)
+    if (root / _SIDECAR).is_file():
+        doc = load_json(root / _SIDECAR)
         entries = doc.get("images") if isinstance(doc, dict) else None
         if not isinstance(entries, list):
-            raise FormatError("'images' must be a list", path=str(root / SIDECAR), location="/images")
+            raise FormatError("'images' must be a list", path=str(root / _SIDECAR), location="/images")
         for i, e in enumerate(entries):
             if not isinstance(e, dict) or not isinstance(e.get("label"), str):
-                raise FormatError("entry needs a 'label' path", path=str(root / SIDECAR), location=f"images[{i}]")
+                raise FormatError("entry needs a 'label' path", path=str(root / _SIDECAR), location=f"images[{i}]")
             sidecar[e["label"]] = e
     labels = sorted(p for p in root.rglob("*.txt") if _is_label(p, root))
 
@@ -163,7 +165,7 @@ def _read_label(label: Path, root: Path, names: list[str], sidecar: dict[str, di
     w: Any = None
     h: Any = None
     if entry is not None:
-        filename = safe_relpath(str(entry.get("file_name", "")), path=str(root / SIDECAR), location=rel)
+        filename = safe_relpath(str(entry.get("file_name", "")), path=str(root / _SIDECAR), location=rel)
         w, h, subset = entry.get("width"), entry.get("height"), entry.get("subset")
     else:
         parts = rel.split("/")
@@ -433,5 +435,10 @@ def write(dataset: AnnotatedDataset, out_dir: Path, notes: Notes, *, task: str =
     data["nc"] = len(names)
     data["names"] = names
     (out_dir / "data.yaml").write_text(_data_yaml(data), encoding="utf-8")
-    with open(out_dir / SIDECAR, "w", encoding="utf-8") as f:
+    with open(out_dir / _SIDECAR, "w", encoding="utf-8") as f:
         f.write(json.dumps({"images": entries}, ensure_ascii=False))
+
+
+def __dir__() -> list[str]:
+    # The public names only: without this, dir() and completion also list this module's imports and helpers.
+    return list(__all__)
