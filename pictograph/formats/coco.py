@@ -3,8 +3,10 @@
 Reading (notes §1.1): flat ``segmentation`` rings → one ``polygon`` per ring (several rings are a union of
 parts, C1: each part keeps ``attributes["coco_id"]``); no segmentation → ``bbox``; ``keypoints`` triplets → one
 ``keypoint`` per labelled joint (``v = 0`` skipped, ``v = 1`` → ``attributes["occluded"] = True``) sharing an
-``instance_id``; RLE masks are reported as skipped (not traced).  Categories are matched by id; an
-unreferenced Roboflow super-class is not turned into a class.
+``instance_id``; a category whose ``keypoints`` lists no joint names (datumaro writes ``[]``) gets joints
+named by index, ``"0"``, ``"1"``, … (reported as normalized); RLE masks are traced into pixel-boundary
+polygons (reported).  Categories are matched by id; an unreferenced Roboflow super-class is not turned into a
+class.
 
 Writing (notes §2.1): one JSON file (``annotations.json``) with 1-based image, annotation and category ids in
 the dataset's class order; polygon holes, box rotations and polylines cannot be held and are reported.
@@ -562,6 +564,7 @@ def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids:
                     raise _err(f"category_id {cid!r} is not in 'categories'", file,
                                f"annotations[{raw[0]}].category_id")
                 used.add(cid)
+    _name_joints_by_index(groups, cats, file, notes)
 
     classes: list[ClassInfo] = []
     seen: set[str] = set()
@@ -609,6 +612,38 @@ def _assemble(top: dict[str, Any], groups: dict[Any, list[_Raw]], ann_image_ids:
                 yield CompactImage(filename, w, h, raws, names, subset, fname)
 
     return classes, ImageStream(produce_once)
+
+
+def _name_joints_by_index(groups: dict[Any, list[_Raw]], cats: dict[Any, dict[str, Any]], file: Path,
+                          notes: Notes) -> None:
+    """Give joint names "0", "1", ... to categories that list none while their annotations carry keypoints.
+
+    Datumaro writes ``"keypoints": []`` on such categories; pycocotools never needs the names, so such files
+    are valid COCO to it.  The joint count comes from the triplets and must be the same in every annotation of the
+    category, or no joint index would mean one thing."""
+    first: dict[Any, tuple[int, _Raw]] = {}  # category id -> (joint count, first annotation with keypoints)
+    for raws in groups.values():
+        for raw in raws:
+            cid = raw[1]
+            if raw[2] != "keypoints" or cats[cid].get("keypoints"):
+                continue
+            count = len(raw[3][0]) // 3
+            seen = first.setdefault(cid, (count, raw))
+            if seen[0] != count:
+                raise _err(f"annotation {_shown_id(raw)} has {count} keypoint joints but annotation "
+                           f"{_shown_id(seen[1])} of category {cats[cid]['name']!r} has {seen[0]}: a category that "
+                           "names no joints needs the same count in every annotation (or joint names in its "
+                           "'keypoints')", file, f"annotations[{raw[0]}].keypoints")
+    for cid, (count, _) in first.items():
+        name = cats[cid]["name"]
+        cats[cid] = {**cats[cid], "keypoints": [str(j) for j in range(count)]}
+        notes.add("read", "normalized", f"category {name!r} names no joints: its {count} joints are named by index "
+                  f"('0' to '{count - 1}')", str(file), f"categories id {cid}", "keypoint")
+
+
+def _shown_id(raw: _Raw) -> str:
+    """An annotation as a message names it: its id, else its place in the file."""
+    return f"id {raw[4]!r}" if raw[4] is not None else f"annotations[{raw[0]}]"
 
 
 def _build(raws: Iterable[_Raw], cats: dict[Any, dict[str, Any]], names: dict[Any, str], file: Path,
