@@ -317,6 +317,8 @@ def _builder(cls: type[Model]) -> _Builder:
         return builder
     steps = _steps(cls)
     hints = typing.get_type_hints(cls)
+    # A class without ``_raw`` (a light record) keeps only its fields, not the JSON object it was read from.
+    keeps_raw = any(f.name == "_raw" for f in attrs.fields(cast(Any, cls)))
     namespace: dict[str, Any] = {
         "cls": cls, "MISSING": _MISSING, "read": _read, "quick_datetime": _quick_datetime, "new": object.__new__,
     }
@@ -345,11 +347,13 @@ def _builder(cls: type[Model]) -> _Builder:
         for i, step in enumerate(steps):
             namespace[f"set{i}"] = setters[[f.name for f in attrs.fields(cast(Any, cls))].index(step.name)]
             lines.append(f"    set{i}(obj, v{i})")
-        namespace["set_raw"] = cls.__dict__["_raw"].__set__
-        lines += ["    set_raw(obj, data)", "    return obj"]
+        if keeps_raw:
+            namespace["set_raw"] = cls.__dict__["_raw"].__set__
+            lines.append("    set_raw(obj, data)")
+        lines.append("    return obj")
     else:
-        arguments = "".join(f"{step.name}=v{i}, " for i, step in enumerate(steps))
-        lines.append(f"    return cls({arguments}_raw=data)")
+        arguments = ", ".join([*(f"{step.name}=v{i}" for i, step in enumerate(steps)), *(["_raw=data"] * keeps_raw)])
+        lines.append(f"    return cls({arguments})")
     exec(compile("\n".join(lines), f"<pictograph build {cls.__qualname__}>", "exec"), namespace)
     _BUILDERS[cls] = builder = cast(_Builder, namespace["build"])
     return builder

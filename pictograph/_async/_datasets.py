@@ -156,10 +156,16 @@ class AsyncDatasets:
         limit: int | None = None,
         offset: int = 0,
         directory_path: str | None = None,
+        *,
+        split: str | None = None,
+        folder: str | None = None,
     ) -> builtins.list[Image]:
         """Images of a dataset, newest first; ``limit=None`` means every image from ``offset`` on.
 
-        They are fetched in pages of up to 1000.
+        They are fetched in pages of up to 1000 and returned in one list; to walk a large dataset without
+        holding it all, use ``client.images.iter``. ``directory_path`` keeps one folder exactly, ``folder`` a
+        folder and its sub-folders (filtered on the client side, see ``images.iter``); ``split`` is
+        ``"train"``, ``"val"`` or ``"test"``.
 
         Example::
 
@@ -168,7 +174,8 @@ class AsyncDatasets:
         if limit is not None:
             check_range("limit", limit, 1)
         pager = self._client.images._pager(
-            dataset, status=status, directory_path=directory_path, max_total=limit, offset=offset
+            dataset, status=status, directory_path=directory_path, split=split, folder=folder, max_total=limit,
+            offset=offset,
         )
         return await pager.all()
 

@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pictograph_api.api.images import delete_image_by_path, get_image_bytes, get_image_metadata, list_images
+from pictograph_api.api.images import delete_image_by_path, get_image_bytes, get_image_metadata
 from pictograph_api.types import UNSET
 
-from pictograph._args import check_flag, check_name, check_optional_text, image_path_of, normalize_folder
+from pictograph._args import check_flag, check_name, image_path_of
+from pictograph._sync._listing import fetch_page, listing_query, subtree_filter
 from pictograph._sync._paging import OffsetPager
 from pictograph._sync._transfer import transfers_of
-from pictograph._model_base import build, read_page
+from pictograph._model_base import build
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import schema_error, unwrap
 from pictograph.errors import NotFoundError
@@ -43,29 +44,47 @@ class Images:
         *,
         status: str | None = None,
         directory_path: str | None = None,
+        split: str | None = None,
+        folder: str | None = None,
         page_size: int = 1000,
         max_total: int | None = None,
         offset: int = 0,
     ) -> OffsetPager[Image]:
         """A lazy listing of a dataset's images (newest first), in pages of ``page_size`` (≤ 1000)."""
-        check_name("dataset", dataset)
-        check_optional_text("status", status)
-        folder = UNSET if directory_path is None else normalize_folder(directory_path)
-        wanted_status = UNSET if status is None else status
-        if not 1 <= page_size <= 1000:
-            raise ValueError(f"page_size must be between 1 and 1000, got {page_size}")
+        query = listing_query(
+            dataset, status=status, split=split, folder=folder, directory_path=directory_path, page_size=page_size
+        )
 
         def fetch(at: int, limit: int) -> tuple[builtins.list[Image], bool | None]:
-            request = list_images._get_kwargs(
-                dataset=dataset, limit=limit, offset=at, directory_path=folder, status=wanted_status
-            )
-            try:
-                response = self._transport.send(request)
-            except NotFoundError as exc:
-                raise self._client.datasets._not_found(dataset, exc) from None
-            return read_page(response.status_code, response.content, Image)
+            return fetch_page(self._client, query, at, limit, Image)
 
-        return OffsetPager(fetch, page_size=page_size, max_total=max_total, offset=offset)
+        return OffsetPager(
+            fetch, page_size=page_size, max_total=max_total, offset=offset, keep=subtree_filter(query)
+        )
+
+    def iter(
+        self,
+        dataset: str,
+        page_size: int = 1000,
+        status: str | None = None,
+        split: str | None = None,
+        folder: str | None = None,
+    ) -> OffsetPager[Image]:
+        """Every image of a dataset (newest first), fetched lazily one page of ``page_size`` (≤ 1000) at a time.
+
+        Nothing is sent until the first item is asked for, and only one page is held at a time, so a dataset
+        of any size can be walked in constant memory. ``status`` and ``split`` (``"train"``, ``"val"`` or
+        ``"test"``) filter on the server. ``folder`` keeps a folder *and its sub-folders* (``"/train"`` holds
+        ``/train/images`` but not ``/training``); the API can only match one folder exactly, so such a listing
+        pages through the whole dataset and keeps the matching images on the client side. The list is not a
+        snapshot: images added or removed while it runs can be skipped or repeated (API reference §1.5).
+
+        Example::
+
+            for image in client.images.iter("road-signs", split="train", folder="/signs"):
+                print(image.image_path, image.file_size)
+        """
+        return self._pager(dataset, status=status, split=split, folder=folder, page_size=page_size)
 
     def get(self, image_id: str) -> Image:
         """An image's metadata by id.

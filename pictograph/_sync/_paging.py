@@ -20,12 +20,22 @@ T = TypeVar("T")
 PageFetcher = Callable[[int, int], tuple[list[T], bool | None]]
 
 
+def is_last_page(received: int, limit: int, has_more: bool | None) -> bool:
+    """Whether a page of ``received`` items, asked with ``limit``, ends a listing (§1.5).
+
+    ``has_more`` decides when the server sent it; an empty page always ends; without ``has_more`` a page
+    shorter than asked ends (a short page with ``has_more: true`` only means the server capped the size).
+    """
+    return received == 0 or has_more is False or (has_more is None and received < limit)
+
+
 class OffsetPager(Generic[T]):
     """Items of a listing, fetched page by page as they are consumed.
 
     Stops when ``has_more`` is false, a page is empty, ``max_total`` items were yielded (without another
     request), or ``has_more`` is absent and the page was shorter than asked. A short page with
-    ``has_more: true`` does not stop it.
+    ``has_more: true`` does not stop it. ``keep``, when given, drops items on the client side: the offsets and
+    the stop rules still count every item the server sent, so a page that ``keep`` empties does not end it.
 
     Example::
 
@@ -35,7 +45,13 @@ class OffsetPager(Generic[T]):
     """
 
     def __init__(
-        self, fetch: PageFetcher[T], *, page_size: int, max_total: int | None = None, offset: int = 0
+        self,
+        fetch: PageFetcher[T],
+        *,
+        page_size: int,
+        max_total: int | None = None,
+        offset: int = 0,
+        keep: Callable[[T], bool] | None = None,
     ) -> None:
         check_range("page_size", page_size, 1)
         if max_total is not None:
@@ -45,6 +61,8 @@ class OffsetPager(Generic[T]):
         self._page_size = page_size
         self._max_total = max_total
         self._offset = offset
+        # A client-side filter: it chooses what is yielded, never what is counted for offsets and stop rules.
+        self._keep = keep
         self._buffer: deque[T] = deque()
         self._yielded = 0
         self._done = max_total == 0
@@ -73,14 +91,14 @@ class OffsetPager(Generic[T]):
 
     def _next_page(self) -> None:
         limit = self._page_size
-        if self._max_total is not None:
+        if self._max_total is not None and self._keep is None:
             limit = min(limit, self._max_total - self._yielded)
         items, has_more = self._fetch(self._offset, limit)
         self.pages_fetched += 1
         self._offset += len(items)
-        if not items or has_more is False or (has_more is None and len(items) < limit):
+        if is_last_page(len(items), limit, has_more):
             self._done = True
-        self._buffer.extend(items)
+        self._buffer.extend(items if self._keep is None else filter(self._keep, items))
 
     def all(self) -> list[T]:
         """Every remaining item, as a list."""
