@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,7 +29,10 @@ from pictograph._protocol import (
     parse_retry_after,
 )
 from pictograph._version import __version__
-from pictograph.errors import NetworkError, RateLimitError, RequestTimeoutError
+from pictograph.errors import NetworkError, PictographError, RateLimitError, RequestTimeoutError
+
+if TYPE_CHECKING:
+    import ssl
 
 logger = logging.getLogger("pictograph")
 
@@ -50,6 +54,11 @@ class AsyncTransport:
     ``http_transport`` replaces the network (an ``httpx.MockTransport`` in tests); ``sleep``, ``rng`` and
     ``clock`` replace the sleep, the jitter source and the monotonic clock, so retry and polling timing can be
     tested without waiting.
+
+    The pooled ``httpx.AsyncClient`` and its TLS settings are made when the first request needs them, not here:
+    making them imports httpcore, h11, anyio and certifi and loads the certificate bundle, most of what making a
+    client would otherwise cost, and a client that is made and never used (a CLI's ``--help``, a configuration
+    check) should not pay it.
     """
 
     def __repr__(self) -> str:
@@ -67,32 +76,75 @@ class AsyncTransport:
         self.config = config
         # What the caller injected (None: the default), for an engine that builds a transport of its own.
         self.injected = (http_transport, sleep, rng, clock)
+        self._http_transport = http_transport
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.random
         self.clock: Callable[[], float] = clock or monotonic
-        # The TLS settings httpx would make by itself (about 15 ms of certificate loading), made here so that
-        # another client of the same settings can share them (the sync client's transfer engine does).
-        self.ssl_context = httpx.create_ssl_context() if http_transport is None else None
-        self._http = httpx.AsyncClient(
-            base_url=config.api_url,
-            headers={
-                "X-API-Key": config.api_key,
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            timeout=httpx.Timeout(config.timeout),
-            follow_redirects=False,
-            verify=self.ssl_context if self.ssl_context is not None else True,
-            transport=http_transport,
-        )
+        self._ssl_context: ssl.SSLContext | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._closed = False
+        # Threads of one sync client may make its first requests at once; each must see the same pool. Nothing
+        # under the lock awaits, so on an event loop the check and the making are one step for every task too.
+        self._lock = threading.Lock()
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS settings httpx would make by itself (about 15 ms of certificate loading), made once on first
+        use so that another client of the same settings can share them (the sync client's transfer engine does).
+
+        ``None`` when the network was replaced by an injected ``http_transport``.
+        """
+        if self._ssl_context is None and self._http_transport is None:
+            with self._lock:
+                self._make_ssl_context()
+        return self._ssl_context
+
+    def _make_ssl_context(self) -> None:
+        """Make the TLS settings unless they exist or are not needed; the caller holds ``_lock``."""
+        if self._ssl_context is None and self._http_transport is None:
+            self._ssl_context = httpx.create_ssl_context()
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """The pooled client bound to the API (with the key); never use it for signed URLs."""
-        return self._http
+        """The pooled client bound to the API (with the key), made on first use; never use it for signed URLs.
+
+        Raises ``PictographError`` once :meth:`aclose` has run: a closed client sends nothing more.
+        """
+        http = self._http
+        if http is None or self._closed:
+            with self._lock:
+                if self._closed:
+                    raise PictographError(
+                        "this client is closed, so it sends no more requests; make a new client "
+                        "(or use it in a `with` block that ends after its last request)"
+                    )
+                if self._http is None:
+                    self._make_ssl_context()
+                    self._http = self._new_http()
+                http = self._http
+        return http
+
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.config.api_url,
+            headers={
+                "X-API-Key": self.config.api_key,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(self.config.timeout),
+            follow_redirects=False,
+            verify=self._ssl_context if self._ssl_context is not None else True,
+            transport=self._http_transport,
+        )
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Close the connection pool, if a request ever opened one. Closing twice is harmless."""
+        with self._lock:
+            self._closed = True
+            http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
 
     async def sleep(self, seconds: float) -> None:
         """Sleep with the injected sleep function (backoff and polling share it)."""
@@ -146,7 +198,7 @@ class AsyncTransport:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = await self._http.request(method, **prepared)
+                response = await self.http.request(method, **prepared)
             except httpx.TransportError as exc:
                 logger.debug("%s %s: %s (attempt %d of %d)", method, path, type(exc).__name__, attempt + 1, attempts)
                 if last:
@@ -171,7 +223,8 @@ class AsyncTransport:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = await self._http.send(self._http.build_request(method, **prepared), stream=True)
+                http = self.http
+                response = await http.send(http.build_request(method, **prepared), stream=True)
             except httpx.TransportError as exc:
                 if last:
                     raise _network_error(exc, method, path) from None
