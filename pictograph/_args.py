@@ -10,7 +10,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 
 def is_uuid(value: str) -> bool:
-    """True when ``value`` has the strict 8-4-4-4-12 hex shape the API reads as an id (§2)."""
+    """True when ``value`` has the strict 8-4-4-4-12 hex shape the API reads as an id (docs/wire-protocol.md §2)."""
     return bool(_UUID.match(value))
 
 

@@ -1,4 +1,4 @@
-"""The canonical Pictograph annotation JSON: validation (api-reference §4.4) and shorthand input (§4.5).
+"""The canonical Pictograph annotation JSON: validation (docs/wire-protocol.md §4.4) and shorthand input (§4.5).
 
 This module is the single implementation of those rules.  It works on plain dicts and lists so that
 the client facade, the local server and the format converters can share it cheaply.
@@ -410,7 +410,7 @@ def normalize_annotations(
 ) -> list[dict[str, Any]]:
     """Turn annotation input (canonical dicts, shorthand dicts or model objects) into canonical dicts.
 
-    Applies every rule of api-reference §4.4 (rule 9, known classes, only when ``classes`` is given) and
+    Applies every rule of docs/wire-protocol.md §4.4 (rule 9, known classes, only when ``classes`` is given) and
     raises :class:`~pictograph.errors.ValidationError` listing every problem with its ``loc``.
 
     Example::

@@ -1,4 +1,4 @@
-"""Client configuration: explicit argument, then environment, then default (API reference §1.1)."""
+"""Client configuration: explicit argument, then environment, then default (docs/wire-protocol.md §1.1)."""
 
 from __future__ import annotations
 

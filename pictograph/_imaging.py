@@ -7,7 +7,7 @@ JPEG whose orientation could also come from XMP, a damaged header) goes to Pillo
 (``pip install 'pictograph[images]'``), which then decides as it always would: the answers are the same, only
 Pillow's import (about 20 ms, paid inside the first upload) and its per-file cost are saved for the common files.
 Without Pillow the header reader's best reading is used, and when it cannot tell, the size is left out and the
-server measures the image itself (API reference §3.3).
+server measures the image itself (docs/wire-protocol.md §3.3).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Responses are parsed by the generated models' ``from_dict`` (the spec decides field names and nesting). This
 module turns such an object into the immutable public model: absent fields take the documented default,
 UUIDs become strings, zone-less timestamps are read as UTC, and a field of the wrong type raises a
-``ServerError`` naming the model and the field (API reference §1.4).
+``ServerError`` naming the model and the field (docs/wire-protocol.md §1.4).
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ def _steps(cls: type[Model]) -> tuple[_Step, ...]:
     """How each public field of ``cls`` is read.
 
     ``_fallbacks`` (a class attribute) names other wire keys read when the main one is absent or null, e.g.
-    ``{"dataset_id": ("project_id",)}`` (API reference §1.4 tolerance rules).
+    ``{"dataset_id": ("project_id",)}`` (docs/wire-protocol.md §1.4 tolerance rules).
     """
     hints = typing.get_type_hints(cls)
     wire_names: Mapping[str, str] = getattr(cls, "_wire_names", {})

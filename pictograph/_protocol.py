@@ -1,6 +1,6 @@
 """The I/O-free rules of the wire protocol, shared by the sync and async transports.
 
-Error mapping (API reference §1.6), retry policy and ``Retry-After`` (§1.7), idempotency keys (§1.8) and
+Error mapping (docs/wire-protocol.md §1.6), retry policy and ``Retry-After`` (§1.7), idempotency keys (§1.8) and
 response envelopes (§1.4) live here, once, so both front ends apply exactly the same rules.
 """
 

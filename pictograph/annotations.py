@@ -1,4 +1,4 @@
-"""Build canonical annotations locally, without a request (API reference §8.5).
+"""Build canonical annotations locally, without a request (docs/wire-protocol.md §8.5).
 
 Each helper returns the immutable model of §4.3 and applies the rules of §4.4 at once, so a bad shape raises
 :class:`~pictograph.errors.ValidationError` here rather than at save time. ``metadata`` becomes ``attributes``.

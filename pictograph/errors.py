@@ -255,7 +255,7 @@ _STATUS_CLASSES: dict[int, type[ApiError]] = {
 
 
 def error_for_status(status_code: int) -> type[ApiError]:
-    """The exception class the SDK raises for an HTTP error status (api-reference §1.6)."""
+    """The exception class the SDK raises for an HTTP error status (docs/wire-protocol.md §1.6)."""
     if status_code in _STATUS_CLASSES:
         return _STATUS_CLASSES[status_code]
     if 500 <= status_code <= 599:

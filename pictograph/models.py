@@ -1,4 +1,4 @@
-"""The SDK's public models (API reference §2–§7, §8): immutable, typed, readable as ``model["field"]``.
+"""The SDK's public models (docs/wire-protocol.md §2–§7, §8): immutable, typed, readable as ``model["field"]``.
 
 Each model names its fields as the spec (``openapi.yaml``) does; a test checks that every field exists in the
 matching schema, so the models cannot drift from the spec.
@@ -230,7 +230,7 @@ class BulkSaveResult(Model):
 
 
 class ExportFormat(enum.StrEnum):
-    """Export formats of the API reference §5.2 (the server may accept others; any string is passed through)."""
+    """Export formats of docs/wire-protocol.md §5.2 (the server may accept others; any string is passed through)."""
 
     PICTOGRAPH = "pictograph"
     COCO = "coco"
@@ -332,7 +332,7 @@ class DatasetImportProgress(Model):
     """Progress of one dataset of an import job.
 
     Besides the wire fields, ``dataset_name``, ``images_imported`` and ``total_images`` are read the way the
-    Connectors document uses them (API reference §6.3).
+    Connectors document uses them (docs/wire-protocol.md §6.3).
     """
 
     _spec_schema: ClassVar[str] = "DatasetImportProgress"

@@ -1,4 +1,4 @@
-"""What a transfer did: the reports of ``datasets.download`` and ``images.upload_many`` (API reference §8.2, §8.3).
+"""What a transfer did: the reports of ``datasets.download`` and ``images.upload_many`` (docs/wire-protocol.md §8.2, §8.3).
 
 Transfers of many files never raise for one file: each problem is a row of the report, so a caller can retry
 exactly the files that failed.

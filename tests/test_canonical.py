@@ -1,4 +1,4 @@
-"""The canonical annotation rules of api-reference §4.4 and the shorthand input of §4.5."""
+"""The canonical annotation rules of docs/wire-protocol.md §4.4 and the shorthand input of §4.5."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Configuration resolution (API reference §1.1): argument, then environment, then default."""
+"""Configuration resolution (docs/wire-protocol.md §1.1): argument, then environment, then default."""
 
 from __future__ import annotations
 

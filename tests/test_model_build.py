@@ -1,4 +1,4 @@
-"""The model builder (``pictograph._model_base.build``): its short paths keep every rule of §1.4.
+"""The model builder (``pictograph._model_base.build``): its short paths keep every rule of docs/wire-protocol.md §1.4.
 
 The builder takes a value of the JSON type a field holds as it is and sends everything else through the
 field's full check; these tests pin the behaviour on both sides of that split.

@@ -1,4 +1,4 @@
-"""openapi.yaml is valid OpenAPI 3.1, lints clean, and holds every operation of the API reference."""
+"""openapi.yaml is valid OpenAPI 3.1, lints clean, and holds every operation of docs/wire-protocol.md."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi.yaml"
 
-# Every operation of api-reference §2-§7: (method, path, tag).
+# Every operation of docs/wire-protocol.md §2-§7: (method, path, tag).
 OPERATIONS = {
     ("get", "/datasets/", "datasets"),
     ("post", "/datasets/", "datasets"),

@@ -1,4 +1,4 @@
-"""``client.organizations`` and ``client.credits`` (API reference §7, §8.8): read-only account information."""
+"""``client.organizations`` and ``client.credits`` (docs/wire-protocol.md §7, §8.8): read-only account information."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``client.annotations`` (API reference §4, §8.4, §8.5): read, replace and delete an image's annotations.
+"""``client.annotations`` (docs/wire-protocol.md §4, §8.4, §8.5): read, replace and delete an image's annotations.
 
 Input is checked against the rules of §4.4 before anything is sent: models, canonical dicts and the shorthand
 dicts of §4.5 are all accepted and sent in the canonical form.

@@ -1,4 +1,4 @@
-"""``AsyncClient``: configuration, the one transport, and the resources (API reference §8.1, §8.10)."""
+"""``AsyncClient``: configuration, the one transport, and the resources (docs/wire-protocol.md §8.1, §8.10)."""
 
 from __future__ import annotations
 

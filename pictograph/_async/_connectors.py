@@ -1,4 +1,4 @@
-"""``client.connectors`` (API reference §6, §8.7): import datasets from V7 Darwin or Roboflow.
+"""``client.connectors`` (docs/wire-protocol.md §6, §8.7): import datasets from V7 Darwin or Roboflow.
 
 The source platform's key is sent only on ``validate`` and ``import_``; it never appears in a repr, a log line
 or an exception message.

@@ -1,4 +1,4 @@
-"""``client.datasets`` and ``client.projects`` (API reference §2, §8.2)."""
+"""``client.datasets`` and ``client.projects`` (docs/wire-protocol.md §2, §8.2)."""
 
 from __future__ import annotations
 

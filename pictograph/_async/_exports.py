@@ -1,4 +1,4 @@
-"""``client.exports`` (API reference §5, §8.6): build, list, fetch, wait for and delete exports.
+"""``client.exports`` (docs/wire-protocol.md §5, §8.6): build, list, fetch, wait for and delete exports.
 The download of the ZIP is added by the transfers module."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``client.images`` (API reference §3, §8.3): metadata, bytes and deletes. Uploads and downloads are added by
+"""``client.images`` (docs/wire-protocol.md §3, §8.3): metadata, bytes and deletes. Uploads and downloads are added by
 the transfers module."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class AsyncImages:
         ``"test"``) filter on the server. ``folder`` keeps a folder *and its sub-folders* (``"/train"`` holds
         ``/train/images`` but not ``/training``); the API can only match one folder exactly, so such a listing
         pages through the whole dataset and keeps the matching images on the client side. The list is not a
-        snapshot: images added or removed while it runs can be skipped or repeated (API reference §1.5).
+        snapshot: images added or removed while it runs can be skipped or repeated (docs/wire-protocol.md §1.5).
 
         Example::
 

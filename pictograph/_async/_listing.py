@@ -1,4 +1,4 @@
-"""The paged images list (API reference §3.1, §1.5) as the SDK reads it, for ``images.iter`` and the mirror.
+"""The paged images list (docs/wire-protocol.md §3.1, §1.5) as the SDK reads it, for ``images.iter`` and the mirror.
 
 Two readers share one request: ``client.images.iter`` builds public :class:`~pictograph.models.Image`
 objects; :func:`listed_pages` yields pages of :class:`ListedImage`, a small record without the wire JSON

@@ -1,4 +1,4 @@
-"""``AsyncOffsetPager``: lazy offset/limit paging with the stop rules of the API reference §1.5.
+"""``AsyncOffsetPager``: lazy offset/limit paging with the stop rules of docs/wire-protocol.md §1.5.
 
 A pager fetches one page at a time, only when the items already fetched are used up, and yields them one by
 one. ``pagination.has_more`` decides whether another page exists; the next offset is the previous one plus

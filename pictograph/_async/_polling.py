@@ -1,4 +1,4 @@
-"""The one wait engine for server-side jobs (export builds, connector imports), API reference §1.12.
+"""The one wait engine for server-side jobs (export builds, connector imports), docs/wire-protocol.md §1.12.
 
 Fetch at once; then a success status returns the job, a failure status raises ``ApiError(code="job_failed")``,
 a passed deadline raises ``PollTimeoutError`` carrying the last job (which keeps running on the server), and

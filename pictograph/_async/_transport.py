@@ -1,8 +1,8 @@
 """The one transport of an ``AsyncClient``: headers, retries, ``Retry-After``, idempotency keys, errors.
 
 Every API request of the facade goes through :meth:`AsyncTransport.send` (or :meth:`AsyncTransport.stream` for
-byte routes) with the request built by a generated operation's ``_get_kwargs``.  The rules are those of the API
-reference §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`pictograph._protocol`.
+byte routes) with the request built by a generated operation's ``_get_kwargs``.  The rules are those of
+docs/wire-protocol.md §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`pictograph._protocol`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 """The one transport of an ``Client``: headers, retries, ``Retry-After``, idempotency keys, errors.
 
 Every API request of the facade goes through :meth:`Transport.send` (or :meth:`Transport.stream` for
-byte routes) with the request built by a generated operation's ``_get_kwargs``.  The rules are those of the API
-reference §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`pictograph._protocol`.
+byte routes) with the request built by a generated operation's ``_get_kwargs``.  The rules are those of
+docs/wire-protocol.md §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`pictograph._protocol`.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ ENV_CONFIG_DIR = "PICTOGRAPH_CONFIG_DIR"
 ENV_PROFILE = "PICTOGRAPH_PROFILE"
 DEFAULT_PROFILE = "default"
 
-# setting -> environment variable read by the SDK (api-reference §1.1)
+# setting -> environment variable read by the SDK (docs/wire-protocol.md §1.1)
 SETTINGS: dict[str, str] = {
     "api_key": "PICTOGRAPH_API_KEY",
     "base_url": "PICTOGRAPH_BASE_URL",

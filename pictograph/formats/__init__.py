@@ -3,7 +3,7 @@
 
 Everything goes through one internal representation (:class:`AnnotatedDataset` of :class:`ImageRecord` holding
 typed, immutable :class:`Annotation` values in absolute pixels, polygon rings as flat coordinate tuples;
-``Annotation.to_dict()`` gives the canonical JSON of api-reference §4.3 and ``Annotation.from_dict()`` reads it).
+``Annotation.to_dict()`` gives the canonical JSON of docs/wire-protocol.md §4.3 and ``Annotation.from_dict()`` reads it).
 Typed values rather than canonical dicts keep 100,000 annotations cheap to hold and convert.  Nothing is dropped silently: what a format cannot hold is listed in the
 :class:`ConversionReport`.  Inputs may be folders, files or ZIP archives (server exports); ZIP members that
 would escape the archive are refused.

@@ -1,7 +1,7 @@
 """The internal representation every format module reads into and writes from.
 
 Annotations are typed, immutable :class:`Annotation` values holding **absolute pixel** coordinates, exactly as
-the canonical Pictograph JSON (api-reference §4.3) does, but compactly: a polygon ring is one flat tuple
+the canonical Pictograph JSON (docs/wire-protocol.md §4.3) does, but compactly: a polygon ring is one flat tuple
 ``(x0, y0, x1, y1, …)`` instead of a list of ``{x, y}`` objects, so 100,000 annotations stay cheap.
 ``Annotation.to_dict()`` gives the canonical JSON and ``Annotation.from_dict()`` reads it back.
 
@@ -167,7 +167,7 @@ class Annotation:
         return dict(self.attributes) if isinstance(self.attributes, Mapping) else {}
 
     def to_dict(self) -> dict[str, Any]:
-        """The canonical JSON of api-reference §4.3 (an id is generated when there is none)."""
+        """The canonical JSON of docs/wire-protocol.md §4.3 (an id is generated when there is none)."""
         if self.id:
             ident = self.id
         else:

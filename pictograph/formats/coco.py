@@ -1,6 +1,6 @@
 """COCO instances / keypoints JSON (read and write).
 
-Reading (notes §1.1): flat ``segmentation`` rings → one ``polygon`` per ring (several rings are a union of
+Reading (docs/formats-notes.md §1.1): flat ``segmentation`` rings → one ``polygon`` per ring (several rings are a union of
 parts, C1: each part keeps ``attributes["coco_id"]``); no segmentation → ``bbox``; ``keypoints`` triplets → one
 ``keypoint`` per labelled joint (``v = 0`` skipped, ``v = 1`` → ``attributes["occluded"] = True``) sharing an
 ``instance_id``; a category whose ``keypoints`` lists no joint names (datumaro writes ``[]``) gets joints
@@ -8,7 +8,7 @@ named by index, ``"0"``, ``"1"``, … (reported as normalized); RLE masks are tr
 polygons (reported).  Categories are matched by id; an unreferenced Roboflow super-class is not turned into a
 class.
 
-Writing (notes §2.1): one JSON file (``annotations.json``) with 1-based image, annotation and category ids in
+Writing (docs/formats-notes.md §2.1): one JSON file (``annotations.json``) with 1-based image, annotation and category ids in
 the dataset's class order; polygon holes, box rotations and polylines cannot be held and are reported.
 """
 

@@ -1,4 +1,4 @@
-"""Canonical Pictograph annotation JSON (api-reference §4.3) — read and write.
+"""Canonical Pictograph annotation JSON (docs/wire-protocol.md §4.3) — read and write.
 
 Layouts read:
 

@@ -1,4 +1,4 @@
-"""A Roboflow COCO export folder — read only (notes §1.1).
+"""A Roboflow COCO export folder — read only (docs/formats-notes.md §1.1).
 
 Each split folder (``train``, ``valid``, ``test``) holds ``_annotations.coco.json`` next to its images; images
 are read with ``subset`` = the folder name.  Roboflow's unreferenced category 0 (the project super-class, often

@@ -1,4 +1,4 @@
-"""V7 Darwin JSON 2.0 (and 1.0 legacy keys), one file per item — read only (notes §1.2, C2, C8).
+"""V7 Darwin JSON 2.0 (and 1.0 legacy keys), one file per item — read only (docs/formats-notes.md §1.2, C2, C8).
 
 ``polygon.paths`` (tested first: V7 polygons also carry a box) → polygons normalised by containment: a ring
 inside another is its hole, rings inside no other are separate annotations, duplicate rings are removed;

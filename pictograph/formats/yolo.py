@@ -1,13 +1,13 @@
 """YOLO darknet / Ultralytics text labels (read and write).
 
-Writing (notes §2.2, C6): ``labels/<image path without suffix>.txt`` per image (an empty file for an image
+Writing (docs/formats-notes.md §2.2, C6): ``labels/<image path without suffix>.txt`` per image (an empty file for an image
 without annotations; ``labels/<subset>/…`` for split datasets), ``classes.txt`` and ``data.yaml`` (``names`` as a
 list, ``nc``, image folders relative to the yaml, no ``path:``), plus ``image_sizes.json`` — a sidecar holding
 each image's file name and size, which YOLO files lack.  ``task="detect"`` (default) writes ``cls cx cy w h``;
 ``task="segment"`` writes polygon outer rings and boxes as 4 corners.  Coordinates are normalised, clipped to
 [0, 1] and written with 6 decimals.
 
-Reading (notes §1.3): class names from ``data.yaml`` (list or dict) or ``classes.txt`` / ``obj.names``; image sizes
+Reading (docs/formats-notes.md §1.3): class names from ``data.yaml`` (list or dict) or ``classes.txt`` / ``obj.names``; image sizes
 from ``image_sizes.json``, the image files (Pillow), or ``image_sizes={name or stem: (w, h)}``.
 """
 

@@ -1,4 +1,4 @@
-"""Annotation models, helpers and saves (§4, §8.4–§8.5) and connector encoding (§6), sync and async."""
+"""Annotation models, helpers and saves (docs/wire-protocol.md §4, §8.4–§8.5) and connector encoding (§6), sync and async."""
 
 from __future__ import annotations
 

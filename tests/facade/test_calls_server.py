@@ -1,4 +1,4 @@
-"""Every public call of §8 (except transfers), sync and async, against the local server seeded with ``demo``."""
+"""Every public call of docs/wire-protocol.md §8 (except transfers), sync and async, against the local server seeded with ``demo``."""
 
 from __future__ import annotations
 

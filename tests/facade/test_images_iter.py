@@ -1,6 +1,6 @@
 """``client.images.iter`` (issue 18, point 4) and the light listing of the mirror, against a scripted images list.
 
-The fake server below plays ``GET /images/`` (§3.1) over a fixed set of images: it filters by ``status``,
+The fake server below plays ``GET /images/`` (docs/wire-protocol.md §3.1) over a fixed set of images: it filters by ``status``,
 ``split`` and exact ``directory_path`` as the API does, may cap the page size, and records every query.
 """
 

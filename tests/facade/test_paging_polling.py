@@ -1,4 +1,4 @@
-"""Paging stop rules (§1.5) and the wait engine (§1.12), sync and async, against httpx.MockTransport."""
+"""Paging stop rules (docs/wire-protocol.md §1.5) and the wait engine (§1.12), sync and async, against httpx.MockTransport."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The transport rules of §1.2 and §1.6–§1.8 with a fake clock, for both front ends."""
+"""The transport rules of docs/wire-protocol.md §1.2 and §1.6–§1.8 with a fake clock, for both front ends."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def test_the_key_is_never_logged_nor_in_exceptions(front: str, caplog: pytest.Lo
 
 
 def test_no_public_call_lets_the_caller_choose_the_idempotency_key() -> None:
-    """API reference §1.8 (binding): the key is generated once per logical call and the caller cannot choose
+    """docs/wire-protocol.md §1.8 (binding): the key is generated once per logical call and the caller cannot choose
     it; the issue's "a caller may pass its own" yields to it. Pin that no resource method grows such an
     argument by accident, sync or async."""
     import inspect

@@ -205,7 +205,7 @@ shorthand = st.dictionaries(st.sampled_from(KEYS), st.one_of(values, points, st.
 
 ANN_COUNTS = {"examples": 0, "results": 0, "validation_errors": 0}
 
-# Well-formed shorthand (§4.5) of every type, and the defects that must make it invalid (§4.4).
+# Well-formed shorthand (docs/wire-protocol.md §4.5) of every type, and the defects that must make it invalid (§4.4).
 finite = st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
 positive = st.one_of(st.integers(1, 10**6), st.floats(1e-3, 1e6))
 point = st.lists(finite, min_size=2, max_size=2)
