@@ -65,11 +65,18 @@ def _run(python: str, code: str, env: dict[str, str], cwd: str) -> tuple[float, 
     return wall, cpu
 
 
-def _official_python(cwd: str) -> str | None:
+def _official_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` without ``PYTHONPATH``, which may point at this checkout's own ``pictograph``."""
+    return {k: v for k, v in env.items() if k != "PYTHONPATH"}
+
+
+def _official_python(env: dict[str, str], cwd: str) -> str | None:
+    """The official venv's interpreter, when it exists and imports the official client (version 1.x)."""
     python = OFFICIAL_VENV / "bin" / "python"
     if not python.exists():
         return None
-    probe = subprocess.run([str(python), "-c", "import pictograph"], cwd=cwd, capture_output=True, check=False)
+    check = "import sys, pictograph; sys.exit(pictograph.__version__ != '1.69.146')"
+    probe = subprocess.run([str(python), "-c", check], env=env, cwd=cwd, capture_output=True, check=False)
     return str(python) if probe.returncode == 0 else None
 
 
@@ -78,23 +85,23 @@ def bench(runs: int) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="pictograph-bench-import-"))
     cwd = scratch / "cwd"
     cwd.mkdir()
-    official = _official_python(str(cwd))
-    commands: dict[str, tuple[str, str]] = {
-        "client": (sys.executable, CLIENT_CODE),
-        "httpx_attrs": (sys.executable, BASE_CODE),
+    env = _child_env(str(scratch / "pycache"))
+    official = _official_python(_official_env(env), str(cwd))
+    commands: dict[str, tuple[str, str, dict[str, str]]] = {
+        "client": (sys.executable, CLIENT_CODE, env),
+        "httpx_attrs": (sys.executable, BASE_CODE, env),
     }
     if official is not None:
-        commands["official_client"] = (official, CLIENT_CODE)
+        commands["official_client"] = (official, CLIENT_CODE, _official_env(env))
     try:
-        env = _child_env(str(scratch / "pycache"))
         for _ in range(WARMUP_ROUNDS):  # writes the bytecode and warms the file cache
-            for python, code in commands.values():
-                _run(python, code, env, str(cwd))
+            for python, code, command_env in commands.values():
+                _run(python, code, command_env, str(cwd))
         wall: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
-            for name, (python, code) in commands.items():
-                seconds, cpu_seconds = _run(python, code, env, str(cwd))
+            for name, (python, code, command_env) in commands.items():
+                seconds, cpu_seconds = _run(python, code, command_env, str(cwd))
                 wall[name].append(seconds)
                 cpu[name].append(cpu_seconds)
     finally:
