@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Write ``pictograph/_sync/`` from ``pictograph/_async/``, so the two front ends never drift.
 
-The async package is the only hand-written copy. This script rewrites each module with a fixed table of
-token replacements (``async def`` → ``def``, ``await x`` → ``x``, ``AsyncClient`` → ``Client`` …) and writes
-the result under ``_sync``. ``--check`` exits 1 when the checked-in sync code differs from a fresh rewrite
-(the test suite runs it).
+The async package is the only hand-written copy; every file under ``_sync`` is a rewrite of one of its modules,
+and nothing else lives there. This script rewrites each module with a fixed table of token replacements
+(``async def`` → ``def``, ``await x`` → ``x``, ``AsyncClient`` → ``Client`` …) and writes the result under
+``_sync``; a sync file without an async original is removed. ``--check`` exits 1 when the checked-in sync code
+differs from a fresh rewrite, or holds a file no async module writes (the test suite runs it).
+
+Where the two clients need different code (the transfer jobs run in the caller's task for one, on a loop
+thread for the other), the async facade names an ``AsyncX`` that the rewrite turns into ``X``, and both live
+outside ``_sync`` (``pictograph._transfers.AsyncTransfers`` and ``Transfers``).
 """
 
 from __future__ import annotations
@@ -64,48 +69,27 @@ def rewrite(text: str) -> str:
     return HEADER + text
 
 
-# An async module whose first line is this marker has a hand-written sync twin at the named path (for the
-# few lines where threads and tasks cannot share code); the rewrite and the check leave that twin alone.
-HAND_WRITTEN = re.compile(r"^# unasync: hand-written sync counterpart at (\S+)\s*$")
-# An async module whose first line is this marker has no sync twin at all (the sync client runs it on a loop).
-ASYNC_ONLY = "# unasync: async only"
-
-
-def hand_written_twin(text: str) -> Path | None:
-    """The sync twin a module names on its first line, or ``None`` when it is rewritten as usual."""
-    match = HAND_WRITTEN.match(text.split("\n", 1)[0])
-    return ROOT / match.group(1) if match else None
-
-
-def expected_files() -> tuple[dict[Path, str], set[Path]]:
-    """The rewritten sync modules, and the hand-written twins that must exist but are not rewritten."""
-    wanted: dict[Path, str] = {}
-    twins: set[Path] = set()
-    for path in sorted(SOURCE.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        twin = hand_written_twin(text)
-        if text.startswith(ASYNC_ONLY):
-            continue
-        if twin is not None:
-            twins.add(twin)
-        else:
-            wanted[TARGET / path.relative_to(SOURCE)] = rewrite(text)
-    return wanted, twins
+def expected_files() -> dict[Path, str]:
+    """Every sync module, as the rewrite of its async original writes it."""
+    return {
+        TARGET / path.relative_to(SOURCE): rewrite(path.read_text(encoding="utf-8"))
+        for path in sorted(SOURCE.rglob("*.py"))
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift instead of writing")
     args = parser.parse_args(argv)
-    wanted, twins = expected_files()
-    present = (set(TARGET.rglob("*.py")) if TARGET.exists() else set()) - twins
+    wanted = expected_files()
+    # Every file of the sync package is a rewrite: a file without an async original is stale too.
+    present = set(TARGET.rglob("*.py")) if TARGET.exists() else set()
     if args.check:
         stale = sorted(
             str(p.relative_to(ROOT))
             for p in wanted.keys() | present
             if p not in wanted or not p.exists() or p.read_text(encoding="utf-8") != wanted[p]
         )
-        stale += sorted(f"{p.relative_to(ROOT)} (hand-written twin, missing)" for p in twins if not p.exists())
         if stale:
             print("pictograph/_sync is out of date; run `make unasync`:", *stale, sep="\n  ", file=sys.stderr)
             return 1

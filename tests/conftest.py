@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-#: The name of a sync client's transfer thread (pictograph/_sync/_transfer.py).
+#: The name of a sync client's transfer thread (pictograph/_transfers/_threaded.py).
 TRANSFER_THREAD = "pictograph-transfers"
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pictograph._async._exports import AsyncExports
     from pictograph._async._images import AsyncImages
 
-# Where pictograph._async._transfer keeps a client's transfer engine (checked here without importing it).
+# Where pictograph._transfers keeps a client's transfer engine (checked here without importing it).
 _TRANSFERS_ATTRIBUTE = "_pictograph_transfers"
 
 
@@ -59,9 +59,9 @@ class AsyncClient:
             self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
         )
         if storage_transport is not None:
-            from pictograph._async._transfer import set_storage_transport
+            from pictograph._transfers import AsyncTransfers
 
-            set_storage_transport(self, storage_transport)
+            AsyncTransfers.set_storage_transport(self, storage_transport)
 
     # Resources are built on first use, so that making a client imports only what it needs.
 
@@ -142,9 +142,9 @@ class AsyncClient:
         """Close the connection pool."""
         try:
             if _TRANSFERS_ATTRIBUTE in self.__dict__:
-                from pictograph._async._transfer import close_transfers
+                from pictograph._transfers import AsyncTransfers
 
-                await close_transfers(self)
+                await AsyncTransfers.close_for(self)
         finally:
             await self._transport.aclose()
 

@@ -21,10 +21,10 @@ from pictograph_api.types import UNSET, Unset
 
 from pictograph._args import check_flag, check_name, check_optional_text, check_range, is_uuid, suggestion
 from pictograph._async._paging import AsyncOffsetPager
-from pictograph._async._transfer import transfers_of
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
+from pictograph._transfers import AsyncTransfers, DownloadOptions, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
 from pictograph.reports import DownloadReport
@@ -296,7 +296,7 @@ class AsyncDatasets:
             response=exc.response,
         )
 
-    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    # ------------------------------------------------------------------ transfers (pictograph/_transfers)
     async def download(
         self,
         name: str,
@@ -320,8 +320,9 @@ class AsyncDatasets:
             print(report.images_downloaded, report.annotations_downloaded, len(report.failures))
         """
         try:
-            return await transfers_of(self._client).download_dataset(
-                name, output_dir, mode, status_filter, max_workers, progress, show_progress
+            return await AsyncTransfers.of(self._client).download_dataset(
+                name, output_dir, DownloadOptions(mode, status_filter),
+                TransferOptions(max_workers, progress, show_progress),
             )
         except NotFoundError as exc:
             raise await self._not_found(name, exc) from None

@@ -16,10 +16,10 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_flag, check_name, check_optional_text, check_range
 from pictograph._async._paging import AsyncOffsetPager
 from pictograph._async._polling import check_wait_arguments, wait_for_job
-from pictograph._async._transfer import transfers_of
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
+from pictograph._transfers import AsyncTransfers, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Export, ExportFormat
 
@@ -212,7 +212,7 @@ class AsyncExports:
         except NotFoundError as exc:
             raise await self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None
 
-    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    # ------------------------------------------------------------------ transfers (pictograph/_transfers)
     async def download(
         self,
         dataset_name: str,
@@ -232,6 +232,8 @@ class AsyncExports:
             client.exports.download("road-signs", "for-yolov8", "road-signs.zip")
         """
         try:
-            return await transfers_of(self._client).download_export(dataset_name, name, output_path, progress)
+            return await AsyncTransfers.of(self._client).download_export(
+                dataset_name, name, output_path, TransferOptions(progress=progress)
+            )
         except NotFoundError as exc:
             raise await self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pictograph._sync._exports import Exports
     from pictograph._sync._images import Images
 
-# Where pictograph._sync._transfer keeps a client's transfer engine (checked here without importing it).
+# Where pictograph._transfers keeps a client's transfer engine (checked here without importing it).
 _TRANSFERS_ATTRIBUTE = "_pictograph_transfers"
 
 
@@ -60,9 +60,9 @@ class Client:
             self._config, http_transport=http_transport, sleep=sleep, rng=rng, clock=clock
         )
         if storage_transport is not None:
-            from pictograph._sync._transfer import set_storage_transport
+            from pictograph._transfers import Transfers
 
-            set_storage_transport(self, storage_transport)
+            Transfers.set_storage_transport(self, storage_transport)
 
     # Resources are built on first use, so that making a client imports only what it needs.
 
@@ -143,9 +143,9 @@ class Client:
         """Close the connection pool."""
         try:
             if _TRANSFERS_ATTRIBUTE in self.__dict__:
-                from pictograph._sync._transfer import close_transfers
+                from pictograph._transfers import Transfers
 
-                close_transfers(self)
+                Transfers.close_for(self)
         finally:
             self._transport.close()
 

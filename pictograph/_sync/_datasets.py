@@ -22,10 +22,10 @@ from pictograph_api.types import UNSET, Unset
 
 from pictograph._args import check_flag, check_name, check_optional_text, check_range, is_uuid, suggestion
 from pictograph._sync._paging import OffsetPager
-from pictograph._sync._transfer import transfers_of
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
+from pictograph._transfers import Transfers, DownloadOptions, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
 from pictograph.reports import DownloadReport
@@ -297,7 +297,7 @@ class Datasets:
             response=exc.response,
         )
 
-    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    # ------------------------------------------------------------------ transfers (pictograph/_transfers)
     def download(
         self,
         name: str,
@@ -321,8 +321,9 @@ class Datasets:
             print(report.images_downloaded, report.annotations_downloaded, len(report.failures))
         """
         try:
-            return transfers_of(self._client).download_dataset(
-                name, output_dir, mode, status_filter, max_workers, progress, show_progress
+            return Transfers.of(self._client).download_dataset(
+                name, output_dir, DownloadOptions(mode, status_filter),
+                TransferOptions(max_workers, progress, show_progress),
             )
         except NotFoundError as exc:
             raise self._not_found(name, exc) from None

@@ -17,10 +17,10 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_flag, check_name, check_optional_text, check_range
 from pictograph._sync._paging import OffsetPager
 from pictograph._sync._polling import check_wait_arguments, wait_for_job
-from pictograph._sync._transfer import transfers_of
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
+from pictograph._transfers import Transfers, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Export, ExportFormat
 
@@ -213,7 +213,7 @@ class Exports:
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None
 
-    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    # ------------------------------------------------------------------ transfers (pictograph/_transfers)
     def download(
         self,
         dataset_name: str,
@@ -233,6 +233,8 @@ class Exports:
             client.exports.download("road-signs", "for-yolov8", "road-signs.zip")
         """
         try:
-            return transfers_of(self._client).download_export(dataset_name, name, output_path, progress)
+            return Transfers.of(self._client).download_export(
+                dataset_name, name, output_path, TransferOptions(progress=progress)
+            )
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset_name, exc, f"export {name!r}") from None

@@ -16,10 +16,10 @@ from pictograph_api.types import UNSET
 from pictograph._args import check_flag, check_name, image_path_of
 from pictograph._sync._listing import fetch_page, listing_query, subtree_filter
 from pictograph._sync._paging import OffsetPager
-from pictograph._sync._transfer import transfers_of
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import schema_error, unwrap
+from pictograph._transfers import Transfers, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Image
 from pictograph.reports import BulkUploadReport
@@ -152,7 +152,7 @@ class Images:
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None
 
-    # ------------------------------------------------------------------ transfers (pictograph/_async/_transfer.py)
+    # ------------------------------------------------------------------ transfers (pictograph/_transfers)
     def download(self, dataset: str, image_path: str, output_path: str | os.PathLike[str]) -> Path:
         """Save one image's bytes to ``output_path`` (streamed; the file appears only when complete).
 
@@ -161,7 +161,7 @@ class Images:
             client.images.download("road-signs", "train/img_001.jpg", "img_001.jpg")
         """
         try:
-            return transfers_of(self._client).download_image(dataset, image_path, output_path)
+            return Transfers.of(self._client).download_image(dataset, image_path, output_path)
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None
 
@@ -184,7 +184,7 @@ class Images:
             image = client.images.upload("road-signs", "stop.jpg", folder_path="/train/images")
             print(image.id, image.width, image.height)
         """
-        return transfers_of(self._client).upload(dataset, file_path, folder_path, filename, content_type)
+        return Transfers.of(self._client).upload(dataset, file_path, folder_path, filename, content_type)
 
     def upload_many(
         self,
@@ -206,6 +206,6 @@ class Images:
             report = client.images.upload_many("road-signs", ["a.jpg", "b.png"], folder_path="/train")
             print(len(report.succeeded), [f.filename for f in report.failed])
         """
-        return transfers_of(self._client).upload_many(
-            dataset, file_paths, folder_path, max_workers, progress, show_progress
+        return Transfers.of(self._client).upload_many(
+            dataset, file_paths, folder_path, TransferOptions(max_workers, progress, show_progress)
         )

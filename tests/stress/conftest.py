@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport, plain_head
+from pictograph._transfers._storage_http import AsyncStorageTransport, plain_head
 
 FIGURES_ENV = "PICTOGRAPH_STRESS_FIGURES"
 

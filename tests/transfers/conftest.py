@@ -18,8 +18,7 @@ import httpx
 import pytest
 
 from pictograph import AsyncClient, Client
-from pictograph._async._transfer import set_storage_transport as set_async_storage_transport
-from pictograph._sync._transfer import set_storage_transport
+from pictograph._transfers import AsyncTransfers, Transfers
 
 KEY = "pk_live_transfer_secret_0123456789"
 BASE = "https://api.test"
@@ -201,14 +200,14 @@ async def no_sleep_async(seconds: float) -> None:
 def make_client(cloud: FakeCloud, **kwargs: Any) -> Client:
     transport = httpx.MockTransport(cloud)
     client = Client(api_key=KEY, base_url=BASE, http_transport=transport, sleep=no_sleep, **kwargs)
-    set_storage_transport(client, transport)
+    Transfers.set_storage_transport(client, transport)
     return client
 
 
 def make_async_client(cloud: FakeCloud, **kwargs: Any) -> AsyncClient:
     transport = httpx.MockTransport(cloud)
     client = AsyncClient(api_key=KEY, base_url=BASE, http_transport=transport, sleep=no_sleep_async, **kwargs)
-    set_async_storage_transport(client, transport)
+    AsyncTransfers.set_storage_transport(client, transport)
     return client
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pictograph._async._pool import run_bounded as run_bounded_async
+from pictograph._transfers._pool import run_bounded as run_bounded_async
 
 
 class Probe:

@@ -1,4 +1,4 @@
-"""The lean storage client (pictograph._storage_http) against a raw socket server with scripted answers."""
+"""The lean storage client (pictograph._transfers._storage_http) against a raw socket server with scripted answers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from pictograph._storage_http import AsyncStorageTransport, plain_head
+from pictograph._transfers._storage_http import AsyncStorageTransport, plain_head
 
 BODY = bytes(range(256)) * 1200  # 300 KiB: more than one socket read
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-import pictograph._sync._transfer as sync_transfer
+import pictograph._transfers._threaded as threaded
 from pictograph import Client, PictographError
-from pictograph._sync._transfer import transfers_of
+from pictograph._transfers import Transfers
 
 from .conftest import BASE, KEY, FakeCloud, image_bytes, make_client, no_sleep
 
@@ -172,10 +172,10 @@ def test_closing_the_client_during_a_transfer_stops_it_with_an_error(cloud: Fake
 def test_the_engine_runs_on_asyncios_own_loop_without_uvloop(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sync_transfer, "_uvloop", None)  # as when ``import uvloop`` failed at import
+    monkeypatch.setattr(threaded, "_uvloop", None)  # as when ``import uvloop`` failed at import
     with make_client(cloud) as client:
         report = client.datasets.download("ds", tmp_path, mode="images_only")
-        loop = transfers_of(client)._runner.loop()
+        loop = Transfers.of(client)._runner.loop()
         assert type(loop).__module__.startswith("asyncio")
     assert report.images_downloaded == 12 and report.failures == []
 
@@ -184,4 +184,4 @@ def test_the_engine_runs_on_uvloop_when_it_is_installed(cloud: FakeCloud, tmp_pa
     pytest.importorskip("uvloop")
     with make_client(cloud) as client:
         assert client.datasets.download("ds", tmp_path, mode="images_only").images_downloaded == 12
-        assert type(transfers_of(client)._runner.loop()).__module__.startswith("uvloop")
+        assert type(Transfers.of(client)._runner.loop()).__module__.startswith("uvloop")

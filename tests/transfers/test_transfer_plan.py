@@ -9,25 +9,22 @@ import pytest
 
 from pictograph._imaging import measure, measure_header
 from pictograph._progress import ByteCallbackProgress, FileCallbackProgress, NullProgress, reporter_for
-from pictograph._transfer_plan import (
+from pictograph._transfers._plan import (
     JOURNAL_NAME,
     LISTING_LIMIT,
     JournalEntry,
     ListedFile,
     LocalState,
     UnsafePathError,
-    content_type_for,
     journal_line,
     part_path,
     plan_download,
-    plan_uploads,
     read_journal,
     rebase_api_url,
     safe_parts,
     skip_decision,
-    split_sizes,
-    upload_chunk_sizes,
 )
+from pictograph._transfers._upload_plan import content_type_for, plan_uploads, split_sizes, upload_chunk_sizes
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pictograph import ApiError
-from pictograph._transfer_plan import upload_chunk_sizes
+from pictograph._transfers._upload_plan import upload_chunk_sizes
 from pictograph.errors import NetworkError, NotFoundError
 from pictograph.reports import DownloadReport
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 pytest.importorskip("uvicorn")
-from pictograph._async._transfer import _small_file
 from pictograph._async._transport import AsyncTransport
-from pictograph._transfer_plan import COPY_CHUNK
+from pictograph._transfers._plan import COPY_CHUNK
+from pictograph._transfers._upload import small_file
 from pictograph.testing import MockServer
 
 DATASET = "road-scenes"
@@ -209,7 +209,7 @@ def test_small_and_streamed_uploads_arrive_intact_and_measured(server: MockServe
 def test_a_small_file_that_shrank_since_it_was_sized_is_not_sent(tmp_path: Path) -> None:
     path = tmp_path / "a.jpg"
     path.write_bytes(b"x" * 100)
-    assert _small_file(path, 100) == b"x" * 100
-    assert _small_file(path, COPY_CHUNK + 1) is None  # larger files are streamed, not held whole
+    assert small_file(path, 100) == b"x" * 100
+    assert small_file(path, COPY_CHUNK + 1) is None  # larger files are streamed, not held whole
     with pytest.raises(OSError, match="became shorter"):
-        _small_file(path, 101)
+        small_file(path, 101)

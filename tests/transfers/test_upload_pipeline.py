@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-import pictograph._async._transfer as async_transfer
+import pictograph._transfers._upload_many as upload_many
 from pictograph import AsyncClient, Client
 from pictograph.errors import ForbiddenError
 from pictograph.reports import BulkUploadReport
@@ -68,7 +68,7 @@ def _upload(handler: ChunkFaults, paths: list[Path], use_async: bool, progress: 
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(async_transfer, "UPLOAD_CHUNK", CHUNK)  # the sync client runs the same engine
+    monkeypatch.setattr(upload_many, "UPLOAD_CHUNK", CHUNK)  # the sync client runs the same engine
 
 
 def _names(items: list[Any]) -> list[str]:

@@ -1,0 +1,56 @@
+"""The options of a transfer call, as values: the facade builds them from the caller's keywords, the jobs read them.
+
+A job takes one :class:`TransferOptions` (how the files run and whom they report to) and, for a dataset
+download, one :class:`DownloadOptions` (what to fetch), instead of a row of positional arguments; a new option
+is one field here, not one more argument threaded through the facade, both fronts and the job.
+The values are checked where a job starts (:meth:`DownloadOptions.checked_mode`,
+:meth:`TransferOptions.checked_workers`), so the errors name the caller's keyword.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from pictograph._args import check_name, check_range
+from pictograph._progress import ProgressReporter, reporter_for
+from pictograph._transfers._plan import MODES, Mode
+
+
+@attrs.frozen
+class TransferOptions:
+    """How a transfer runs: ``max_workers`` files at once, progress to ``progress`` and/or a terminal bar."""
+
+    max_workers: int = 10
+    #: ``None``, a callback or a :class:`~pictograph.ProgressReporter` (see :func:`pictograph._progress.reporter_for`).
+    progress: object = None
+    show_progress: bool = False
+
+    def checked_workers(self) -> int:
+        """``max_workers``, or ``ValueError`` when it is not an integer from 1 to 1024."""
+        return check_range("max_workers", self.max_workers, 1, 1024)
+
+    def reporter(self, *, per: str) -> ProgressReporter:
+        """The reporter of ``progress`` and ``show_progress``, counting files (``per="file"``) or bytes."""
+        return reporter_for(self.progress, self.show_progress, per=per)
+
+    def reporting_to(self, reporter: ProgressReporter) -> TransferOptions:
+        """The same options with every report going to ``reporter`` (the sync client's relay to its thread)."""
+        return attrs.evolve(self, progress=reporter, show_progress=False)
+
+
+@attrs.frozen
+class DownloadOptions:
+    """What a dataset download fetches: ``mode`` (``full``, ``images_only``, ``annotations_only``) and the images
+    whose status is ``status_filter`` (``None``: every status)."""
+
+    mode: str = "full"
+    status_filter: str | None = None
+
+    def checked_mode(self) -> Mode:
+        """``mode``, once ``mode`` and ``status_filter`` are checked (``ValueError`` naming the bad one)."""
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(sorted(MODES))}, got {self.mode!r}")
+        if self.status_filter is not None:
+            check_name("status_filter", self.status_filter)
+        mode: Mode = self.mode  # type: ignore[assignment]  # one of MODES, checked above
+        return mode
