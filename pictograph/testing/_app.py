@@ -1,10 +1,9 @@
-"""The ASGI application: the API under ``/api/v1/developer``, signed storage under ``/_storage``, and the
-admin routes under ``/_admin``.
+"""The ASGI application: the API under ``/api/v1/developer``, signed storage under ``/_storage`` (served by
+``_storage_routes``), and the admin routes under ``/_admin``.
 
-The API path runs, in order: faults, routing on the raw path, authentication (401), spec validation (422),
-``Idempotency-Key`` replay, the handler, optional response validation.  The storage path is kept cheap on
-purpose (no spec validation, no Starlette request object): it checks the signature and streams the file.
-Starlette supplies the response classes (``FileResponse`` handles ``Range``).
+The API path runs, in order: the request count and hourly budget (429, see ``_budget``), faults, routing on the
+raw path, authentication (401), spec validation (422), ``Idempotency-Key`` replay, the handler, optional
+response validation.
 """
 
 from __future__ import annotations
@@ -13,93 +12,36 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from starlette.responses import FileResponse, Response
 
-from pictograph._fileio import write_all
+from pictograph.testing._asgi import (
+    DropConnection,
+    Receive,
+    Scope,
+    Send,
+    error_response,
+    new_request_id,
+    read_body,
+    storage_error,
+)
+from pictograph.testing._budget import WINDOW_SECONDS, check_budget
 from pictograph.testing._errors import HttpError
 from pictograph.testing._faults import Delay
-from pictograph.testing._handlers import HANDLERS, Ctx, Reply, uploaded_path
-from pictograph.testing._signing import STORAGE_PREFIX, storage_error_xml
+from pictograph.testing._handlers import HANDLERS, Ctx, Reply
+from pictograph.testing._signing import STORAGE_PREFIX
 from pictograph.testing._spec import API_PREFIX, Match, dumps, problems_body
 from pictograph.testing._state import ServerState
+from pictograph.testing._storage_routes import StorageRoutes
 
 log = logging.getLogger("pictograph.testing")
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
 IDEMPOTENCY_WINDOW = 24 * 3600
-_SMALL_FILE = 1 << 20
 
 _MAX_OFFSET = 2**62
-
-
-class DropConnection(Exception):
-    """Raised after the response headers went out, so the server closes the connection mid-answer."""
-
-
-def _request_id() -> str:
-    return "req_" + uuid.uuid4().hex
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            # The client went away mid-body: never act on (or store) a partial body.
-            raise DropConnection("the client disconnected before the request body was complete")
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def _error_response(exc: HttpError, request_id: str) -> Response:
-    headers = {"X-Request-Id": request_id, **exc.headers}
-    return Response(dumps(exc.body()), exc.status, headers=headers, media_type="application/json")
-
-
-def _store_upload(target: Path, body: bytes, made: set[str]) -> str:
-    """Write a PUT body to ``target`` atomically (a unique ``.part``, then a rename); its ETag.
-
-    ``made`` remembers the folders known to exist, so a burst of uploads into one dataset costs one
-    ``mkdir``. The ETag is a fresh random token: the API never compares it with anything, and hashing every
-    body would cost more than storing it."""
-    folder = str(target.parent)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-    final = str(target)
-    etag = uuid.uuid4().hex
-    tmp = f"{final}.{etag}.part"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(tmp, flags, 0o644)
-    except FileNotFoundError:  # the folder went away since it was made (a dataset deleted meanwhile)
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, flags, 0o644)
-    try:
-        write_all(fd, body)
-    finally:
-        os.close(fd)
-    os.replace(tmp, final)
-    return etag
-
-
-def _storage_error(status: int, code: str, message: str, request_id: str) -> Response:
-    return Response(storage_error_xml(code, message), status, media_type="application/xml",
-                    headers={"X-Request-Id": request_id})
 
 
 class MockApp:
@@ -107,9 +49,10 @@ class MockApp:
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
-        self._folders: set[str] = set()
+        self._storage = StorageRoutes(state, self._apply_faults)
         self._delay = Delay()  # the added latency, calibrated to average what was asked for
         self._api_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pictograph-local-api")
+        self._key_orgs: dict[str, tuple[str, str]] = {}  # API key -> (organization id, tier), as keys are seen
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -125,14 +68,14 @@ class MockApp:
         raw = scope.get("raw_path") or scope["path"].encode()
         raw_path = raw.decode("latin-1").split("?", 1)[0]
         if raw_path.startswith(STORAGE_PREFIX + "/"):
-            await self.storage(scope, receive, send, raw_path)
+            await self._storage(scope, receive, send, raw_path)
         elif raw_path.startswith(API_PREFIX + "/"):
             await self.api(scope, receive, send, raw_path[len(API_PREFIX):])
         elif raw_path.startswith("/_admin/"):
             await self.admin(scope, receive, send, raw_path)
         else:
-            rid = _request_id()
-            await _error_response(HttpError(404, "not_found", f"no route {raw_path}"), rid)(scope, receive, send)
+            rid = new_request_id()
+            await error_response(HttpError(404, "not_found", f"no route {raw_path}"), rid)(scope, receive, send)
 
     # ------------------------------------------------------------------ faults
     async def _apply_faults(self, kind: str, scope: Scope, receive: Receive, send: Send,
@@ -146,9 +89,9 @@ class MockApp:
                 code = {"500": "internal_error", "503": "service_unavailable", "429": "rate_limited"}[outcome]
                 headers = {"Retry-After": self.state.faults.retry_after()} if status == 429 else {}
                 exc = HttpError(status, code, f"injected fault: HTTP {status}", headers=headers)
-                await _error_response(exc, request_id)(scope, receive, send)
+                await error_response(exc, request_id)(scope, receive, send)
             else:
-                resp = _storage_error(status, "InternalError" if status != 429 else "SlowDown",
+                resp = storage_error(status, "InternalError" if status != 429 else "SlowDown",
                                       "injected fault", request_id)
                 if status == 429:
                     resp.headers["Retry-After"] = self.state.faults.retry_after()
@@ -161,89 +104,14 @@ class MockApp:
             raise DropConnection("injected fault: connection dropped")
         return outcome
 
-    # ------------------------------------------------------------------ storage
-    async def storage(self, scope: Scope, receive: Receive, send: Send, raw_path: str) -> None:
-        request_id = _request_id()
-        outcome = await self._apply_faults("file", scope, receive, send, request_id)
-        if outcome == "handled":
-            return
-        method = scope["method"]
-        path = unquote(raw_path)
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        content_type = headers.get("content-type", "") if method == "PUT" else ""
-        problem = self.state.signer.check(method if method != "HEAD" else "GET", path, query.get("expires", ""),
-                                          query.get("signature", ""), content_type)
-        if problem is not None:
-            msg = ("Request has expired" if problem == "ExpiredToken" else
-                   "The request signature we calculated does not match the signature you provided.")
-            await _storage_error(403, problem if problem != "ExpiredToken" else "AccessDenied", msg,
-                                 request_id)(scope, receive, send)
-            return
-        target = self._storage_file(path)
-        if target is None:
-            await _storage_error(404, "NoSuchKey", "The specified key does not exist.", request_id)(scope, receive, send)
-            return
-        if method == "PUT":
-            body = await _read_body(receive)
-            if path.startswith(f"{STORAGE_PREFIX}/blobs/"):
-                target = uploaded_path(target)
-            if len(body) <= _SMALL_FILE:  # a few dozen microseconds: not worth a thread hand-over
-                etag = _store_upload(target, body, self._folders)
-            else:  # the loop keeps serving the other requests while a big body is written
-                etag = await asyncio.to_thread(_store_upload, target, body, self._folders)
-            if outcome == "stall":  # stored, but the answer comes late
-                await asyncio.sleep(self.state.faults.stall_seconds())
-            await Response(b"", 200, headers={"ETag": f'"{etag}"', "X-Request-Id": request_id})(scope, receive, send)
-            return
-        if outcome == "stall":
-            await asyncio.sleep(self.state.faults.stall_seconds())
-        if method not in ("GET", "HEAD"):
-            await _storage_error(405, "MethodNotAllowed", "method not allowed", request_id)(scope, receive, send)
-            return
-        try:
-            size = os.stat(target).st_size
-        except FileNotFoundError:
-            await _storage_error(404, "NoSuchKey", "The specified key does not exist.", request_id)(scope, receive, send)
-            return
-        ctype = "application/zip" if path.endswith(".zip") else "application/octet-stream"
-        if outcome == "truncate":
-            with open(target, "rb") as fh:
-                data = fh.read(max(1, size // 2))
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-length", str(size).encode()), (b"content-type", ctype.encode()),
-                                    (b"x-request-id", request_id.encode())]})
-            await send({"type": "http.response.body", "body": data, "more_body": True})
-            raise DropConnection("injected fault: truncated download")
-        has_range = any(k == b"range" for k, _ in scope["headers"])
-        if size <= _SMALL_FILE and not has_range and method == "GET":
-            with open(target, "rb") as fh:
-                data = fh.read()
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-length", str(len(data)).encode()), (b"content-type", ctype.encode()),
-                                    (b"accept-ranges", b"bytes"), (b"x-request-id", request_id.encode())]})
-            await send({"type": "http.response.body", "body": data})
-            return
-        response = FileResponse(target, media_type=ctype, headers={"X-Request-Id": request_id})
-        await response(scope, receive, send)
-
-    def _storage_file(self, path: str) -> Any:
-        parts = path[len(STORAGE_PREFIX) + 1:].split("/")
-        db = self.state.storage
-        if len(parts) == 3 and parts[0] == "blobs" and all(p and p not in (".", "..") for p in parts[1:]):
-            return db.blob_path(parts[1], parts[2])
-        if len(parts) == 2 and parts[0] == "exports" and parts[1].endswith(".zip") and ".." not in parts[1]:
-            return db.export_path(parts[1][:-4])
-        return None
-
     # ------------------------------------------------------------------ admin
     async def admin(self, scope: Scope, receive: Receive, send: Send, raw_path: str) -> None:
-        request_id = _request_id()
+        request_id = new_request_id()
         headers = {"X-Request-Id": request_id}
         if raw_path.rstrip("/") == "/_admin/faults":
             if scope["method"] in ("POST", "PUT", "PATCH"):
                 try:
-                    changes = json.loads(await _read_body(receive) or b"{}")
+                    changes = json.loads(await read_body(receive) or b"{}")
                     if not isinstance(changes, dict):
                         raise ValueError("send a JSON object of fault settings")
                     if changes.pop("reset", False):
@@ -256,8 +124,11 @@ class MockApp:
             settings = asdict(self.state.faults.settings)
             await Response(dumps(settings), 200, headers=headers, media_type="application/json")(scope, receive, send)
             return
+        if raw_path.rstrip("/") == "/_admin/requests":
+            await self._admin_requests(scope, receive, send, headers)
+            return
         if raw_path.rstrip("/") == "/_admin/clock" and scope["method"] == "POST":
-            body = json.loads(await _read_body(receive) or b"{}")
+            body = json.loads(await read_body(receive) or b"{}")
             self.state.clock.advance(float(body.get("advance", 0)))
             await Response(dumps({"now": self.state.clock.now()}), 200, headers=headers,
                            media_type="application/json")(scope, receive, send)
@@ -265,9 +136,40 @@ class MockApp:
         await Response(dumps({"error": "unknown admin route"}), 404, headers=headers,
                        media_type="application/json")(scope, receive, send)
 
+    async def _admin_requests(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """``GET /_admin/requests``: the request counts; ``POST`` with ``{"reset": true}`` zeroes them,
+        ``{"budget": N | "plan" | null, "organization_id": ...}`` sets a budget, ``{"renew": true}`` ends the
+        budget hour (for a server in another process, as ``bench/`` runs it)."""
+        counter = self.state.requests
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            try:
+                body = json.loads(await read_body(receive) or b"{}")
+                if not isinstance(body, dict):
+                    raise ValueError("send a JSON object: reset, renew, budget, organization_id")
+                unknown = set(body) - {"reset", "renew", "budget", "organization_id"}
+                if unknown:
+                    raise ValueError(f"unknown key(s) {sorted(unknown)}: send reset, renew, budget, organization_id")
+                org_id = body.get("organization_id")
+                if "budget" in body:
+                    counter.set_budget(check_budget(body["budget"], "budget"), org_id)
+                if body.get("renew"):
+                    counter.renew(org_id)
+                if body.get("reset"):
+                    counter.reset_counts()
+            except ValueError as exc:
+                await Response(dumps({"error": str(exc)}), 400, headers=headers,
+                               media_type="application/json")(scope, receive, send)
+                return
+        payload = {"total": counter.total, "by_organization": counter.counts()}
+        await Response(dumps(payload), 200, headers=headers, media_type="application/json")(scope, receive, send)
+
     # ------------------------------------------------------------------ API
     async def api(self, scope: Scope, receive: Receive, send: Send, rel_path: str) -> None:
-        request_id = _request_id()
+        request_id = new_request_id()
+        refused = self._count_request(scope)
+        if refused is not None:
+            await error_response(refused, request_id)(scope, receive, send)
+            return
         outcome = await self._apply_faults("api", scope, receive, send, request_id)
         if outcome == "handled":
             return
@@ -275,11 +177,31 @@ class MockApp:
             response = await self._api_response(scope, receive, rel_path, request_id)
         except Exception as exc:
             log.exception("request failed")
-            response = _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
+            response = error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
                                        request_id)
         if outcome == "stall":  # the work is done; only the answer is late (a retry must not repeat it)
             await asyncio.sleep(self.state.faults.stall_seconds())
         await response(scope, receive, send)
+
+    def _count_request(self, scope: Scope) -> HttpError | None:
+        """Count the request for its organization; the 429 to answer when that organization's budget is spent."""
+        key = next((v.decode("latin-1").strip() for k, v in scope["headers"] if k == b"x-api-key"), "")
+        org = self._key_orgs.get(key) if key else None
+        if org is None and key:
+            row = self.state.storage.one("SELECT o.id AS id, o.tier AS tier FROM api_keys k JOIN orgs o "
+                                         "ON o.id = k.org_id WHERE k.key = ?", key)
+            if row is not None:  # unknown keys are looked up again: they may be added later
+                org = self._key_orgs[key] = (row["id"], row["tier"])
+        refusal = self.state.requests.arrive(*org) if org is not None else self.state.requests.arrive(None)
+        if refusal is None:
+            return None
+        return HttpError(429, "rate_limited",
+                         f"this organization's {refusal.limit} API requests for the hour are spent; the budget "
+                         f"renews in {refusal.retry_after} s (signed storage URLs do not count against it)",
+                         {"limit": refusal.limit, "window_seconds": WINDOW_SECONDS,
+                          "retry_after": refusal.retry_after},
+                         headers={"Retry-After": str(refusal.retry_after), "X-RateLimit-Limit": str(refusal.limit),
+                                  "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(refusal.retry_after)})
 
     async def _api_response(self, scope: Scope, receive: Receive, rel_path: str, request_id: str) -> Response:
         state = self.state
@@ -288,10 +210,10 @@ class MockApp:
         match, allowed = state.spec.match(method, rel_path)
         if match is None:
             if allowed:
-                return _error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here",
+                return error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here",
                                                  headers={"Allow": ", ".join(sorted(set(allowed)))}), request_id)
-            return _error_response(HttpError(404, "not_found", f"no route {API_PREFIX}{rel_path}"), request_id)
-        body = await _read_body(receive)
+            return error_response(HttpError(404, "not_found", f"no route {API_PREFIX}{rel_path}"), request_id)
+        body = await read_body(receive)
         # The rest runs in the one API thread: API calls still run one at a time and whole (an idempotent
         # replay sees the first call's answer), but a long one, such as a 500-image bulk register, no longer
         # holds up the storage answers this event loop serves meanwhile.
@@ -305,7 +227,7 @@ class MockApp:
         key = headers.get("x-api-key", "").strip()
         key_row = state.storage.one("SELECT * FROM api_keys WHERE key = ?", key) if key else None
         if key_row is None:
-            return _error_response(HttpError(401, "unauthorized", "the X-API-Key header is missing or not valid"),
+            return error_response(HttpError(401, "unauthorized", "the X-API-Key header is missing or not valid"),
                                    request_id)
         org = state.storage.one("SELECT * FROM orgs WHERE id = ?", key_row["org_id"])
         assert org is not None
@@ -345,10 +267,10 @@ class MockApp:
         try:
             return self._render(HANDLERS[operation_id](ctx), request_id)
         except HttpError as exc:
-            return _error_response(exc, request_id)
+            return error_response(exc, request_id)
         except Exception as exc:
             log.exception("handler %s failed", operation_id)
-            return _error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"), request_id)
+            return error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"), request_id)
 
     @staticmethod
     def _base_url(scope: Scope, headers: dict[str, str]) -> str:
@@ -363,6 +285,8 @@ class MockApp:
         headers = {"X-Request-Id": request_id, **reply.headers}
         if reply.file is not None:
             return FileResponse(reply.file, media_type=reply.content_type, headers=headers)
+        if reply.data is not None:
+            return Response(reply.data, reply.status, headers=headers, media_type=reply.content_type)
         if reply.status == 204 or reply.payload is None:
             return Response(b"", 204 if reply.status in (200, 204) else reply.status, headers=headers)
         return Response(dumps(reply.payload), reply.status, headers=headers, media_type=reply.content_type)
@@ -380,8 +304,8 @@ class MockApp:
         text = f"{match.route.operation_id} answered {response.status_code} off-spec: {'; '.join(problems)}"
         log.error("%s", text)
         self.state.response_problems.append(text)
-        request_id = response.headers.get("x-request-id", _request_id())
-        return _error_response(HttpError(500, "response_validation_failed", text), request_id)
+        request_id = response.headers.get("x-request-id", new_request_id())
+        return error_response(HttpError(500, "response_validation_failed", text), request_id)
 
     # ------------------------------------------------------------------ idempotency
     def _replay(self, org_id: str, method: str, path: str, key: str, fingerprint: str,
@@ -401,7 +325,7 @@ class MockApp:
                        "msg": "this key was already used with a different request body"}]
             exc = HttpError(422, "idempotency_key_reused",
                             "Idempotency-Key was already used with a different request body", {"errors": errors})
-            return _error_response(exc, request_id)
+            return error_response(exc, request_id)
         headers = json.loads(row["headers"])
         headers["X-Request-Id"] = request_id
         headers["Idempotent-Replayed"] = "true"

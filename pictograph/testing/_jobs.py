@@ -134,11 +134,14 @@ class JobRunner:
                 self._write_annotations(items, classes, export["format"], target / "annotations", ds)
                 if export["include_images"]:
                     for r in items:
-                        src = db.blob_path(r["dataset_id"], db.blob_key(r["directory_path"], r["filename"]))
+                        key = db.blob_key(r["directory_path"], r["filename"])
+                        src = db.blob_path(r["dataset_id"], key)
                         dst = target / "images" / image_path_of(r)
                         dst.parent.mkdir(parents=True, exist_ok=True)
                         if src.is_file():
                             shutil.copyfile(src, dst)
+                        elif (packed := db.packed_blob(r["dataset_id"], key)) is not None:
+                            dst.write_bytes(packed)
             partial = db.export_path(export["id"]).with_suffix(".zip.part")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
                 for path in sorted(staging.rglob("*")):

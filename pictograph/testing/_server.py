@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from pictograph.testing._bench_seed import parse_bench_seed
+from pictograph.testing._budget import Budget, RequestCounter
 from pictograph.testing._faults import Faults, FaultSettings
 from pictograph.testing._signing import Clock, Signer
 from pictograph.testing._spec import API_PREFIX, Spec
@@ -22,6 +24,8 @@ from pictograph.testing._storage import Storage
 log = logging.getLogger("pictograph.testing")
 
 _SPEC_CACHE: dict[Path, Spec] = {}
+# What the server extra installs and the server imports (a missing one means the extra is not installed).
+_SERVER_EXTRA_MODULES = frozenset({"uvicorn", "starlette", "werkzeug", "openapi_core", "PIL"})
 
 
 def _spec() -> Spec:
@@ -57,14 +61,23 @@ class MockServer:
     ``data_dir=None`` uses a temporary folder removed on exit; give a folder to keep the data across runs.
     ``api_key`` becomes the owner key of the seeded organization (one is generated otherwise).
     ``faults`` takes :class:`FaultSettings` or a dict of its fields; change them later via :attr:`faults`.
+
+    ``seed`` is what a new data folder starts with: ``"demo"``, ``"empty"`` (an organization and nothing else),
+    ``None`` (not even that), or ``"bench:N"``: dataset ``bench`` of N tiny JPEG images in three folders that
+    share their file names, made in a few seconds for N = 100,000 (see ``_bench_seed``).
+
+    ``request_budget`` caps the API requests each organization may send per hour (429 with ``Retry-After`` once
+    spent; signed storage URLs are free): a number, ``"plan"`` for the rate of each organization's plan, or
+    ``None`` for no cap. :meth:`api_requests` counts the requests either way.
     """
 
     def __init__(self, seed: str | None = "demo", data_dir: str | Path | None = None, api_key: str | None = None,
                  validate_responses: bool = False, providers_dir: str | Path | None = None,
                  faults: FaultSettings | dict[str, Any] | None = None, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
-        if seed not in (None, "demo", "empty"):
-            raise ValueError("seed must be 'demo', 'empty' or None")
+                 port: int = 0, request_budget: Budget = None) -> None:
+        self._bench_count = parse_bench_seed(seed) if seed is not None else None
+        if seed not in (None, "demo", "empty") and self._bench_count is None:
+            raise ValueError(f"seed must be 'demo', 'empty', 'bench:N' (N images) or None; got {seed!r}")
         self._seed = seed
         self._tmp: Path | None = None
         self._data_dir = Path(data_dir) if data_dir is not None else None
@@ -75,6 +88,8 @@ class MockServer:
         self._port = port
         self.faults = Faults(faults)
         self.clock = Clock()
+        self.requests = RequestCounter(self.clock, request_budget)
+        """The request counts and budgets; :meth:`api_requests` and :meth:`set_request_budget` cover most uses."""
         self._state: ServerState | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -114,9 +129,15 @@ class MockServer:
         return list(self.state.response_problems)
 
     def start(self) -> MockServer:
-        import uvicorn
+        try:
+            import uvicorn
 
-        from pictograph.testing._app import MockApp
+            from pictograph.testing._app import MockApp
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").partition(".")[0] not in _SERVER_EXTRA_MODULES:
+                raise
+            raise ModuleNotFoundError(f"the local server needs the server extra: pip install 'pictograph[server]' "
+                                      f"(missing: {exc.name})", name=exc.name) from exc
         from pictograph.testing._jobs import JobRunner
 
         if self._data_dir is None:
@@ -129,7 +150,7 @@ class MockServer:
             providers = self._data_dir / "providers"
         state = ServerState(storage=storage, spec=_spec(), faults=self.faults, clock=self.clock,
                             signer=Signer(storage.secret(), self.clock), providers_dir=providers,
-                            validate_responses=self._validate)
+                            requests=self.requests, validate_responses=self._validate)
         state.jobs = JobRunner(state)
         self._state = state
         self._prepare_data(state)
@@ -175,17 +196,23 @@ class MockServer:
             self._data_dir = None
 
     def _prepare_data(self, state: ServerState) -> None:
+        from pictograph.testing._bench_seed import BENCH_ORG, seed_bench
         from pictograph.testing._seed import DEMO_ORG, seed_demo, write_provider_fixtures
 
         db = state.storage
         org_id = db.meta("main_org")
         if org_id is None:
-            name = DEMO_ORG if self._seed == "demo" else "Local Organization"
-            org_id, key = state.add_organization(name, "pro", api_key=self._requested_key)
+            name = DEMO_ORG if self._seed == "demo" else BENCH_ORG if self._bench_count else "Local Organization"
+            # The bench organization has no plan caps: a 100,000-image dataset would fill the pro plan exactly,
+            # and tests add images to it.
+            tier = "enterprise" if self._bench_count else "pro"
+            org_id, key = state.add_organization(name, tier, api_key=self._requested_key)
             db.set_meta("main_org", org_id)
             db.set_meta("main_key", key)
             if self._seed == "demo":
                 seed_demo(state, org_id)
+            elif self._bench_count:
+                seed_bench(state, org_id, self._bench_count)
         elif self._requested_key:
             state.add_key(org_id, "owner", self._requested_key)
             db.set_meta("main_key", self._requested_key)
@@ -220,6 +247,41 @@ class MockServer:
     def add_key(self, role: str = "member", organization_id: str | None = None) -> str:
         """A new API key of ``role`` for the seeded organization (or ``organization_id``)."""
         return self.state.add_key(organization_id or self._org_id, role)
+
+    def api_requests(self, organization_id: str | None = None) -> int:
+        """How many API requests the seeded organization (or ``organization_id``) sent since start or the last
+        :meth:`reset_api_requests`: every request to ``/api/...`` with its key, answered, refused (429) or
+        failed. Signed storage URLs are not API requests and never count.
+
+        Example::
+
+            before = server.api_requests()
+            client.datasets.list()
+            assert server.api_requests() == before + 1
+        """
+        return self.requests.count(organization_id or self._org_id)
+
+    def api_requests_total(self) -> int:
+        """Every API request since start or the last reset, of any organization or of none (a bad key)."""
+        return self.requests.total
+
+    def reset_api_requests(self) -> None:
+        """Zero the counts of :meth:`api_requests` (a budget window already spent stays spent)."""
+        self.requests.reset_counts()
+
+    def set_request_budget(self, budget: Budget, organization_id: str | None = None) -> None:
+        """Cap the API requests per hour of every organization (or of ``organization_id`` only): a number,
+        ``"plan"`` for each organization's plan rate, or ``None`` to lift the cap. The hour starts again.
+
+        Example::
+
+            server.set_request_budget(5)   # the 6th API request of the hour is answered 429, Retry-After ~3600
+        """
+        self.requests.set_budget(budget, organization_id)
+
+    def renew_request_budget(self, organization_id: str | None = None) -> None:
+        """End the current budget hour now, of every organization or of one (a rerun may spend a full budget)."""
+        self.requests.renew(organization_id)
 
     def wait_for_jobs(self, timeout: float = 30.0) -> bool:
         """Block until the export/import worker has nothing left to do."""

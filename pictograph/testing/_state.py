@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pictograph.testing._budget import RequestCounter
 from pictograph.testing._faults import Faults
 from pictograph.testing._signing import Clock, Signer
 from pictograph.testing._spec import Spec
@@ -49,6 +50,7 @@ class ServerState:
     clock: Clock
     signer: Signer
     providers_dir: Path | None
+    requests: RequestCounter
     validate_responses: bool = False
     response_problems: list[str] = field(default_factory=list)
     jobs: Any = None  # the JobRunner, set once it exists
