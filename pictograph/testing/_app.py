@@ -178,7 +178,7 @@ class MockApp:
         except Exception as exc:
             log.exception("request failed")
             response = error_response(HttpError(500, "internal_error", f"the local server failed: {exc}"),
-                                       request_id)
+                                      request_id)
         if outcome == "stall":  # the work is done; only the answer is late (a retry must not repeat it)
             await asyncio.sleep(self.state.faults.stall_seconds())
         await response(scope, receive, send)
@@ -211,7 +211,7 @@ class MockApp:
         if match is None:
             if allowed:
                 return error_response(HttpError(405, "method_not_allowed", f"{method} is not allowed here",
-                                                 headers={"Allow": ", ".join(sorted(set(allowed)))}), request_id)
+                                                headers={"Allow": ", ".join(sorted(set(allowed)))}), request_id)
             return error_response(HttpError(404, "not_found", f"no route {API_PREFIX}{rel_path}"), request_id)
         body = await read_body(receive)
         # The rest runs in the one API thread: API calls still run one at a time and whole (an idempotent
@@ -228,7 +228,7 @@ class MockApp:
         key_row = state.storage.one("SELECT * FROM api_keys WHERE key = ?", key) if key else None
         if key_row is None:
             return error_response(HttpError(401, "unauthorized", "the X-API-Key header is missing or not valid"),
-                                   request_id)
+                                  request_id)
         org = state.storage.one("SELECT * FROM orgs WHERE id = ?", key_row["org_id"])
         assert org is not None
         query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

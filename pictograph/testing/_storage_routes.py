@@ -107,7 +107,7 @@ class StorageRoutes:
             msg = ("Request has expired" if problem == "ExpiredToken" else
                    "The request signature we calculated does not match the signature you provided.")
             await storage_error(403, problem if problem != "ExpiredToken" else "AccessDenied", msg,
-                                 request_id)(scope, receive, send)
+                                request_id)(scope, receive, send)
             return
         target = self._storage_file(path)
         if target is None:
@@ -134,10 +134,12 @@ class StorageRoutes:
         try:
             size = os.stat(target).st_size
         except (FileNotFoundError, NotADirectoryError):
+            size = -1
+        if size < 0:  # no file: the bytes may be packed (bench seed)
             packed = self._packed(path)
             if packed is None:
                 await storage_error(404, "NoSuchKey", "The specified key does not exist.",
-                                     request_id)(scope, receive, send)
+                                    request_id)(scope, receive, send)
                 return
             await self._send_packed(scope, receive, send, packed, ctype, outcome, request_id)
             return
