@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pictograph.cli.mock_server import mock_server
+from pictograph._cli_entry import mock_server
 
 if __name__ == "__main__":
-    mock_server(prog_name="python -m pictograph.testing")
+    mock_server()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -26,13 +27,21 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def find_spec_file() -> Path:
-    """The ``openapi.yaml`` of the SDK checkout (next to the package, or inside it when installed)."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parent / "openapi.yaml", here.parents[2] / "openapi.yaml",
-                      here.parents[1] / "openapi.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("openapi.yaml not found next to the pictograph package")
+    """The ``openapi.yaml`` the local server validates against.
+
+    An installed wheel carries it inside this package (``pictograph/testing/openapi.yaml``, put there by the
+    build: see ``force-include`` in pyproject.toml); a source checkout, editable installs included, has its one
+    copy at the repository root, two levels above this file.
+    """
+    packaged = resources.files("pictograph.testing").joinpath("openapi.yaml")
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "openapi.yaml"
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(
+        f"openapi.yaml is missing: the local server needs the API spec, looked for at {packaged} (installed "
+        f"package) and {checkout} (source checkout); reinstall pictograph from its wheel or sdist, which ship it")
 
 
 @dataclass(frozen=True)
