@@ -1,9 +1,9 @@
 """Where the ``pictograph`` console script and ``python -m pictograph.testing`` start.
 
-Both need click, which the ``cli`` extra brings (and the ``server`` extra, through uvicorn). The console script is installed by every ``pip install pictograph``, extras
-or not, so it is often the first thing a user runs: without click it must end with the one-line install hint
-of docs/cli.md, not a traceback. ``pictograph.cli`` imports click at its top, so the check has to live in a
-module outside that package, imported before it.
+Both need click, which the ``cli`` extra brings (the ``server`` extra too, through uvicorn). The console
+script is installed by every ``pip install pictograph``, extras or not, so it is often the first thing a user
+runs: without click it must end with the one-line install hint of docs/cli.md, not a traceback.
+``pictograph.cli`` imports click at its top, so the check lives outside that package and runs before it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from typing import NoReturn
 
-#: Exit code of a missing extra: "configuration" in docs/cli.md's table (the install, not the command, is wrong).
+#: Exit code of a missing extra: "configuration" in docs/cli.md's table (the install is wrong, not the
+#: command).
 EXIT_MISSING_EXTRA = 3
 
 

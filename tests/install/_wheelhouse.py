@@ -1,10 +1,10 @@
-"""A folder of wheels made from the distributions already installed in a venv, so pip can install them offline.
+"""A folder of wheels made from the distributions installed in a venv, so that pip can install them offline.
 
 Why: the install test must resolve and install the extras' requirements as a user's ``pip install`` does, but
 downloading them again from the index costs tens of seconds and needs the network. Every requirement of the
 package is already installed in the project venv (``make install`` puts every extra there), and an installed
-distribution still lists its files (``RECORD``) and its tags (``WHEEL``): packing those files back into a wheel
-gives pip the same distribution, with the same metadata to resolve against, from a local folder.
+distribution still lists its files (``RECORD``) and its tags (``WHEEL``): packing those files back into a
+wheel gives pip the same distribution, with the same metadata to resolve against, from a local folder.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import hashlib
 import importlib.metadata as metadata
 import re
+import sys
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,8 +32,9 @@ def requirement_closure(root: str, extras: Iterable[str]) -> list[metadata.Distr
     Markers are evaluated for this interpreter (as pip evaluates them), with the extra that pulled a
     requirement in, so ``uvicorn[standard]`` brings its own optional requirements too.
     """
+    root_extras = frozenset(extras)
     found: dict[str, metadata.Distribution] = {}
-    pending: list[tuple[str, frozenset[str]]] = [(root, frozenset(extras))]
+    pending: list[tuple[str, frozenset[str]]] = [(root, root_extras)]
     seen: set[tuple[str, frozenset[str]]] = set()
     while pending:
         name, wanted = pending.pop()
@@ -40,7 +42,12 @@ def requirement_closure(root: str, extras: Iterable[str]) -> list[metadata.Distr
         if (key, wanted) in seen:
             continue
         seen.add((key, wanted))
-        dist = metadata.distribution(name)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            wanted_by = f"{root}[{','.join(sorted(root_extras))}]"
+            raise RuntimeError(f"{name}, a requirement of {wanted_by}, is not installed in {sys.prefix}: "
+                               "run make install (it installs every extra)") from None
         if key != canonicalize_name(root):
             found[key] = dist
         for line in dist.requires or []:

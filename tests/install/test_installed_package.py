@@ -2,12 +2,12 @@
 installed with no extra, with ``[server]`` and with ``[cli,server,images,progress]`` into a fresh venv, pass
 ``smoke.py`` run from a folder outside the tree.
 
-The rest of the suite runs against the editable install, where the checkout hides anything the build leaves out
-(the spec was such a file: a wheel without it broke the local server). Speed, so that this runs in every
+The rest of the suite runs against the editable install, where the checkout hides anything the build leaves
+out (the spec was such a file: a wheel without it broke the local server). Speed, so that this runs in every
 ``make test``: one build of each distribution with the project venv's own hatchling (no isolated build env);
 dependencies from a local folder of wheels repacked from the project venv (``_wheelhouse``), so pip resolves
 and installs them as a user's pip would, offline; bytecode left to the first import; the six installs and
-their smoke runs two or three at a time.
+their smoke runs three at a time.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PIP_R
 
 @dataclass(frozen=True)
 class Shipped:
-    """What ``make`` would ship, built once for the module, and the folder of wheels its requirements come from."""
+    """What we ship, built once for the module, and the folder of wheels its requirements install from."""
 
     wheel: Path
     sdist: Path
@@ -61,8 +61,12 @@ class Outcome:
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV and not k.startswith("PICTOGRAPH_")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    """The environment of every step: no settings of the SDK, and no pip settings or configuration files (the
+    pip that fills an sdist's build environment runs without --isolated), so every wheel comes from the
+    wheelhouse and nothing from the network."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in _LEAKY_ENV and not k.startswith(("PICTOGRAPH_", "PIP_"))}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
     return env
 
 
@@ -134,7 +138,8 @@ def _install_and_smoke(pip_target: str, combination: str, wheelhouse: Path, root
     log: list[str] = []
 
     def step(args: list[str], cwd: Path) -> bool:
-        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=180, check=False)
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=180,
+                              check=False)
         log.append(f"$ {' '.join(args)}\n{done.stdout}{done.stderr}")
         return done.returncode == 0
 
@@ -144,8 +149,8 @@ def _install_and_smoke(pip_target: str, combination: str, wheelhouse: Path, root
     ok = (step([sys.executable, "-m", "venv", "--without-pip", str(venv)], root)
           # The project venv's pip installs into the new venv (--python): the venv stays without pip, and
           # --isolated ignores the machine's pip configuration (other indexes, other wheel folders).
-          and step([sys.executable, "-m", "pip", "--isolated", "--python", str(venv_python), "install", "--quiet",
-                    "--no-compile", "--no-index", "--find-links", str(wheelhouse),
+          and step([sys.executable, "-m", "pip", "--isolated", "--python", str(venv_python), "install",
+                    "--quiet", "--no-compile", "--no-index", "--find-links", str(wheelhouse),
                     pip_target + EXTRAS[combination]], root)
           and step([str(venv_python), str(SMOKE), combination, str(work)], work))
     return Outcome(name, ok, "\n".join(log), time.monotonic() - started)
