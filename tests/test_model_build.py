@@ -1,4 +1,4 @@
-"""The model builder (``pictograph._model_base.build``): its short paths keep every rule of docs/wire-protocol.md §1.4.
+"""The model builder (``pictograph._model_build.build``): its short paths keep every rule of docs/wire-protocol.md §1.4.
 
 The builder takes a value of the JSON type a field holds as it is and sends everything else through the
 field's full check; these tests pin the behaviour on both sides of that split.
@@ -13,7 +13,8 @@ from typing import Any
 import attrs
 import pytest
 
-from pictograph._model_base import build, build_list, read_page
+from pictograph import _model_build
+from pictograph._model_build import build, build_list, read_page
 from pictograph.errors import ServerError
 from pictograph.models import Dataset, Export, Image, ImportJob
 
@@ -212,3 +213,20 @@ def test_read_page_gives_the_items_and_has_more() -> None:
     body = json.dumps({"data": [wire_image(), wire_image(filename="b.jpg")], "pagination": {"has_more": True}})
     items, has_more = read_page(200, body.encode(), Image)
     assert [i.filename for i in items] == ["a.jpg", "b.jpg"] and has_more is True
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["orjson-if-installed", "stdlib"])
+def test_a_page_decodes_alike_with_or_without_the_fast_decoder(fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not fast:
+        monkeypatch.setattr(_model_build, "_FAST_LOADS", [None])
+    # NaN and a lone surrogate are refused by orjson and read by the standard library: the page still parses.
+    body = (
+        b'{"data": [{"id": "i1", "filename": "\\ud800.jpg", "created_at": "2026-01-01T00:00:00Z", '
+        b'"min_confidence": NaN}], "pagination": {"has_more": false}}'
+    )
+    (item,), has_more = read_page(200, body, Image)
+    assert item.filename == "\ud800.jpg" and item.min_confidence != item.min_confidence and has_more is False
+    with pytest.raises(ServerError, match="Image list: expected a list, got NoneType"):
+        read_page(200, b"  ", Image)
+    with pytest.raises(ServerError, match="body that is not JSON"):
+        read_page(200, b"<html>busy</html>", Image)
