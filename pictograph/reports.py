@@ -20,7 +20,7 @@ import attrs
 if TYPE_CHECKING:
     from pictograph.models import Image
 
-__all__ = ["BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "UploadFailure"]
+__all__ = ["BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "SyncReport", "UploadFailure"]
 
 
 @attrs.frozen
@@ -63,11 +63,52 @@ class DownloadReport:
     skipped: list[str] = attrs.Factory(list)
     retries: list[DownloadRetry] = attrs.Factory(list)
     listings: int = 1
+    api_requests: int = 0
+    remaining: int = 0
+    stopped: str | None = None
 
     @property
     def ok(self) -> bool:
         """True when every listed file is on disk and the listing was complete."""
         return not self.failures and not self.truncated
+
+
+@attrs.frozen
+class SyncReport:
+    """The outcome of ``datasets.sync``: what changed in the output folder, as paths relative to it.
+
+    ``added`` and ``updated`` are files written by this call (``updated``: a file the folder had, replaced
+    because the image's bytes or annotations changed on the server); ``deleted`` are files this SDK had written
+    for images that are gone or out of the filter; ``kept`` are such files left in place because they are not
+    the mirror's own (they were there before it, or were edited since). ``unchanged`` counts files already
+    current. ``api_requests`` is what the call spent of the organization's hourly request budget. When that
+    budget ran out, ``stopped`` says so and ``remaining`` counts the files still to fetch: the same call again
+    finishes the job. ``note`` explains a listing that stayed inconsistent (the dataset changed meanwhile).
+    """
+
+    output_dir: Path
+    dataset_id: str | None
+    added: list[str] = attrs.Factory(list)
+    updated: list[str] = attrs.Factory(list)
+    deleted: list[str] = attrs.Factory(list)
+    kept: list[str] = attrs.Factory(list)
+    unchanged: int = 0
+    failures: list[DownloadFailure] = attrs.Factory(list)
+    api_requests: int = 0
+    remaining: int = 0
+    truncated: bool = False
+    stopped: str | None = None
+    note: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the folder is now an exact mirror: no failure, nothing left to fetch, no doubt."""
+        return not self.failures and not self.remaining and self.note is None
+
+    @property
+    def changed(self) -> bool:
+        """True when this call wrote or removed a file."""
+        return bool(self.added or self.updated or self.deleted)
 
 
 @attrs.frozen

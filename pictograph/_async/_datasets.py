@@ -24,10 +24,10 @@ from pictograph._async._paging import AsyncOffsetPager
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
-from pictograph._transfers import AsyncTransfers, DownloadOptions, TransferOptions
+from pictograph._transfers import AsyncTransfers, DownloadOptions, SyncOptions, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
-from pictograph.reports import DownloadReport
+from pictograph.reports import DownloadReport, SyncReport
 
 if TYPE_CHECKING:
     from pictograph._async._client import AsyncClient
@@ -306,13 +306,26 @@ class AsyncDatasets:
         max_workers: int = 10,
         progress: Callable[[int, int, str], object] | ProgressReporter | None = None,
         show_progress: bool = False,
+        *,
+        split: str | None = None,
+        folder: str | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> DownloadReport:
         """Download a dataset's images and/or annotations into ``output_dir``, fetching ``max_workers`` files at once.
 
         Images go to ``output_dir/<filename>``, annotations to ``output_dir/<filename>.json``. Each file appears
-        only when complete, and a rerun after a crash or Ctrl-C fetches only what is missing. Per-file problems
-        never raise: they are in ``report.failures``. ``progress(done, total, filename)`` is called after each
-        file; ``show_progress=True`` draws a bar on a terminal (``pip install 'pictograph[progress]'``).
+        only when complete, and a rerun after a crash or Ctrl-C fetches only what is missing (a file already
+        there with the image's size is kept, journal or not). Per-file problems never raise: they are in
+        ``report.failures``. ``progress(done, total, filename)`` is called after each file;
+        ``show_progress=True`` draws a bar on a terminal (``pip install 'pictograph[progress]'``).
+
+        Any size: past the 10,000 files one download listing can name, the rest comes through the paged images
+        list, from more signed listings where they reach and the API's byte route otherwise (those count against
+        the hourly request budget; ``report.api_requests`` says what the call spent). When the budget runs out,
+        the call stops cleanly: ``report.stopped`` says so, ``report.remaining`` counts what is left, and the same
+        call later finishes the job. ``split`` (``train``, ``val``, ``test``) and ``folder`` (sub-folders
+        included) keep only those images; ``shard=(index, count)`` keeps one of ``count`` disjoint shares (by a
+        stable hash of the image path), so ``count`` processes or hosts together download the whole.
 
         Example::
 
@@ -321,7 +334,53 @@ class AsyncDatasets:
         """
         try:
             return await AsyncTransfers.of(self._client).download_dataset(
-                name, output_dir, DownloadOptions(mode, status_filter),
+                name, output_dir, DownloadOptions(mode, status_filter, split, folder, shard),
+                TransferOptions(max_workers, progress, show_progress),
+            )
+        except NotFoundError as exc:
+            raise await self._not_found(name, exc) from None
+
+    async def sync(
+        self,
+        name: str,
+        output_dir: str | os.PathLike[str],
+        mode: str = "full",
+        status_filter: str | None = None,
+        *,
+        split: str | None = None,
+        folder: str | None = None,
+        delete: bool = True,
+        max_workers: int = 10,
+        progress: Callable[[int, int, str], object] | ProgressReporter | None = None,
+        show_progress: bool = False,
+        shard: tuple[int, int] | None = None,
+        refresh_annotations: bool = False,
+    ) -> SyncReport:
+        """Make ``output_dir`` an exact mirror of the dataset (as filtered), and keep it one cheaply.
+
+        Fetches new images, fetches again images whose bytes changed (a new id or size at a path), refreshes the
+        annotation files of images whose annotations changed, and with ``delete=True`` removes the files of
+        images that are gone or no longer match the filter. Only files this SDK wrote are ever removed (they are
+        recorded in ``.pictograph-mirror.sqlite`` in the folder); a file of yours in the folder is never
+        touched. A sync with nothing to do writes no file and costs only the listing requests (one per 1,000
+        images). The report lists what was ``added``, ``updated`` and ``deleted``, counts what is
+        ``unchanged``, and gives the ``failures`` (one file never raises) and the ``api_requests`` spent.
+        Interrupted anywhere, the same call again converges to the same mirror.
+
+        Changed annotations are found from what the images list tells of each image (the number of
+        annotations, the lowest confidence and the status): an edit that keeps all three (a box moved, a label
+        renamed) is caught with ``refresh_annotations=True``, which fetches every annotation file again (one API
+        request per annotated image).
+
+        Example::
+
+            report = client.datasets.sync("road-signs", "./road-signs", split="train")
+            print(len(report.added), "new,", len(report.deleted), "removed,", report.unchanged, "unchanged")
+        """
+        try:
+            return await AsyncTransfers.of(self._client).sync_dataset(
+                name, output_dir,
+                SyncOptions(mode, status_filter, split, folder, shard, delete, refresh_annotations),
                 TransferOptions(max_workers, progress, show_progress),
             )
         except NotFoundError as exc:

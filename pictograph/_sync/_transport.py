@@ -9,11 +9,12 @@ docs/wire-protocol.md §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`
 from __future__ import annotations
 
 import time
+import contextvars
 import logging
 import random
 import threading
-from collections.abc import Iterator, Callable
-from contextlib import contextmanager
+from collections.abc import Iterator, Callable, Iterator
+from contextlib import contextmanager, contextmanager
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,26 @@ if TYPE_CHECKING:
 logger = logging.getLogger("pictograph")
 
 USER_AGENT = f"pictograph-python/{__version__}"
+#: The API requests (retries included) sent by the task that set it and the tasks it started: how a job counts
+#: what it spent of the organization's hourly request budget (§1.11), however many other calls share the client.
+REQUESTS_SENT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("requests_sent", default=None)
+
+
+@contextmanager
+def counting_requests() -> Iterator[list[int]]:
+    """Count the API requests sent inside the block (by this task and the tasks it starts) in ``counter[0]``.
+
+    Blocks nest: an enclosing block's count includes the inner block's.
+    """
+    parent = REQUESTS_SENT.get()
+    counter = [0]
+    token = REQUESTS_SENT.set(counter)
+    try:
+        yield counter
+    finally:
+        REQUESTS_SENT.reset(token)
+        if parent is not None:
+            parent[0] += counter[0]
 
 Sleep = Callable[[float], None]
 
@@ -151,6 +172,12 @@ class Transport:
         """Sleep with the injected sleep function (backoff and polling share it)."""
         self._sleep(seconds)
 
+    @staticmethod
+    def _count() -> None:
+        counter = REQUESTS_SENT.get()
+        if counter is not None:
+            counter[0] += 1
+
     def _prepare(self, request: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
         prepared = dict(request)
         method = str(prepared.pop("method")).upper()
@@ -199,6 +226,7 @@ class Transport:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
+                self._count()
                 response = self.http.request(method, **prepared)
             except httpx.TransportError as exc:
                 logger.debug("%s %s: %s (attempt %d of %d)", method, path, type(exc).__name__, attempt + 1, attempts)
@@ -225,6 +253,7 @@ class Transport:
             last = attempt == attempts - 1
             try:
                 http = self.http
+                self._count()
                 response = http.send(http.build_request(method, **prepared), stream=True)
             except httpx.TransportError as exc:
                 if last:

@@ -4,6 +4,7 @@ One module per job, each an ``async def`` over the shared :class:`~pictograph._t
 
 ====================  ==========================================================================================
 ``_download.py``      ``datasets.download``: a dataset into a folder, and the journal that lets a rerun skip
+``_mirror.py``        ``datasets.sync``: a folder kept an exact mirror (and downloads past one listing's reach)
 ``_image.py``         ``images.download``: one image by its path
 ``_export.py``        ``exports.download``: an export's ZIP, resumed where it stopped
 ``_upload.py``        ``images.upload``: one file, and the signed PUT every upload is made of
@@ -27,13 +28,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from pictograph._transfers._options import DownloadOptions, TransferOptions
+from pictograph._transfers._options import DownloadOptions, SyncOptions, TransferOptions
 
 if TYPE_CHECKING:
     from pictograph._transfers._front import AsyncTransfers as AsyncTransfers
     from pictograph._transfers._threaded import Transfers as Transfers
 
-__all__ = ["AsyncTransfers", "DownloadOptions", "TransferOptions", "Transfers"]
+__all__ = ["AsyncTransfers", "DownloadOptions", "SyncOptions", "TransferOptions", "Transfers"]
 
 _DOORS = {"AsyncTransfers": "pictograph._transfers._front", "Transfers": "pictograph._transfers._threaded"}
 

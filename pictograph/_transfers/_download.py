@@ -20,8 +20,10 @@ from typing import IO
 import attrs
 
 from pictograph._args import check_name
+from pictograph._async._transport import counting_requests
 from pictograph._progress import ProgressReporter
 from pictograph._transfers._engine import Engine, Outcome, digest_of, local_state, unlink_quietly
+from pictograph._transfers._mirror import download_by_mirror, listed_sizes
 from pictograph._transfers._options import DownloadOptions, TransferOptions
 from pictograph._transfers._plan import (
     JOURNAL_NAME,
@@ -38,7 +40,7 @@ from pictograph._transfers._plan import (
     skip_decision,
 )
 from pictograph._transfers._pool import run_bounded
-from pictograph.errors import PictographError
+from pictograph.errors import PictographError, RateLimitError
 from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry
 
 logger = logging.getLogger("pictograph")
@@ -52,6 +54,7 @@ class _DownloadJob:
     stop: threading.Event = attrs.Factory(threading.Event)
     dirs: set[Path] = attrs.Factory(set)
     journal_file: IO[str] | None = None
+    spent: RateLimitError | None = None  # the 429 that said the hourly request budget is gone
 
     def record(self, relpath: str, local: LocalState) -> None:
         """Journal a file the moment it is renamed into place (before any await: a transfer cancelled right
@@ -72,11 +75,14 @@ class _Tally:
     skipped: dict[str, int] = attrs.Factory(lambda: {"image": 0, "annotation": 0})
     skipped_paths: list[str] = attrs.Factory(list)
     retries: list[DownloadRetry] = attrs.Factory(list)
+    left: int = 0  # not fetched because the request budget is spent
 
     def add(self, outcome: Outcome, reporter: ProgressReporter) -> None:
         file = outcome.file
         self.retries.extend(outcome.retries)
-        if outcome.status == "downloaded":
+        if outcome.status == "left":
+            self.left += 1
+        elif outcome.status == "downloaded":
             self.downloaded[file.kind] += 1  # journaled already, as it was renamed into place
         elif outcome.status == "skipped":
             self.skipped[file.kind] += 1
@@ -100,7 +106,14 @@ async def _fetch_one(engine: Engine, job: _DownloadJob, file: ListedFile) -> Out
     if decision == "skip":
         unlink_quietly(part_path(target))  # a leftover of an earlier crash beside the complete file
         return Outcome(file, "skipped")
-    return await engine.fetch(file, target, job.stop, job.dirs, functools.partial(job.record, file.relpath))
+    if job.spent is not None and file.kind == "annotation":
+        return Outcome(file, "left")  # an API request; signed image URLs do not count and go on
+    outcome = await engine.fetch(file, target, job.stop, job.dirs, functools.partial(job.record, file.relpath))
+    cause = outcome.cause
+    if isinstance(cause, RateLimitError) and cause.retry_after is not None:
+        job.spent = cause
+        return Outcome(file, "left")
+    return outcome
 
 
 async def download_dataset(
@@ -108,6 +121,15 @@ async def download_dataset(
     transfer: TransferOptions,
 ) -> DownloadReport:
     """Download the files the listing of dataset ``name`` names into ``output_dir`` (``datasets.download``)."""
+    with counting_requests() as counter:
+        report = await _download_dataset(engine, name, output_dir, options, transfer)
+    return attrs.evolve(report, api_requests=counter[0])
+
+
+async def _download_dataset(
+    engine: Engine, name: str, output_dir: str | os.PathLike[str], options: DownloadOptions,
+    transfer: TransferOptions,
+) -> DownloadReport:
     check_name("name", name)
     mode = options.checked_mode()
     max_workers = transfer.checked_workers()
@@ -116,24 +138,28 @@ async def download_dataset(
     root.mkdir(parents=True, exist_ok=True)
     status_filter = options.status_filter
 
+    if options.scoped:  # split, folder and shard: the images list knows them, the download listing does not
+        return await download_by_mirror(engine, name, root, options, max_workers, reporter)
     plan = await engine.listing(name, mode, status_filter)
     if plan.truncated:
-        logger.warning(
-            "the download listing of %r holds %d items, its maximum: the dataset may have more images, "
-            "which were not downloaded (narrow it with status_filter)", name, LISTING_LIMIT,
+        logger.info(
+            "the download listing of %r holds %d items, its maximum: completing the download from the images "
+            "list", name, LISTING_LIMIT,
         )
+        return await download_by_mirror(engine, name, root, options, max_workers, reporter)
     journal_path = root / JOURNAL_NAME
     journal = _load_journal(journal_path)
+    files = await _sized(engine, name, root, plan.files, journal, options, plan.dataset_id)
     job = _DownloadJob(root, plan.dataset_id, journal)
     tally = _Tally(failures=list(plan.failures))
     listings = 1
-    reporter.start(len(plan.files), unit="file", description=name)
+    reporter.start(len(files), unit="file", description=name)
     try:
         with open(journal_path, "a", encoding="utf-8") as journal_file:
             job.journal_file = journal_file
             fetch = functools.partial(_fetch_one, engine, job)
             expired: list[ListedFile] = []
-            async for outcome in run_bounded(fetch, plan.files, max_workers):
+            async for outcome in run_bounded(fetch, files, max_workers):
                 if outcome.status == "expired":
                     expired.append(outcome.file)
                     tally.retries.extend(outcome.retries)
@@ -152,18 +178,23 @@ async def download_dataset(
         job.journal_file = None
         reporter.finish()
         _compact_journal(journal_path, journal)
+    spent = job.spent
     return DownloadReport(
         output_dir=root,
         dataset_id=plan.dataset_id,
         images_downloaded=tally.downloaded["image"],
         annotations_downloaded=tally.downloaded["annotation"],
         failures=tally.failures,
-        truncated=plan.truncated,
+        truncated=bool(tally.left),
         images_skipped=tally.skipped["image"],
         annotations_skipped=tally.skipped["annotation"],
         skipped=tally.skipped_paths,
         retries=tally.retries,
         listings=listings,
+        remaining=tally.left,
+        stopped=None if spent is None else (
+            f"the organization's hourly request budget is spent (the API asks to wait {spent.retry_after:.0f} s): "
+            f"{tally.left} files are left; run the same call again later and it resumes where this one stopped"),
     )
 
 
@@ -204,3 +235,27 @@ def _compact_journal(path: Path, journal: dict[str, JournalEntry]) -> None:
     except OSError as exc:
         logger.warning("could not rewrite the download journal %s (%s)", path, exc)
         unlink_quietly(tmp)
+
+
+async def _sized(engine: Engine, name: str, root: Path, files: list[ListedFile], journal: dict[str, JournalEntry],
+                 options: DownloadOptions, dataset_id: str | None) -> list[ListedFile]:
+    """The listed files, with each image's size from the images list when a file is already on disk that the
+    journal does not vouch for (a copied folder, a lost journal): a file of that size is then skipped, a file of
+    another size fetched again. One request per 1,000 images, and none when the journal covers every file."""
+    unvouched = False
+    for file in files:
+        if file.kind != "image" or file.expected_size is not None:
+            continue
+        local = local_state(root.joinpath(*file.relpath.split("/")))
+        if local is not None and skip_decision(file, local, journal.get(file.relpath), dataset_id) != "skip":
+            unvouched = True
+            break
+    if not unvouched:
+        return files
+    try:
+        sizes = await listed_sizes(engine, name, options)
+    except PictographError as exc:  # without sizes, such files are fetched again: slower, never wrong
+        logger.info("could not read the images list of %r for file sizes (%s)", name, describe_error(exc))
+        return files
+    return [attrs.evolve(f, expected_size=sizes[f.relpath]) if f.kind == "image" and f.expected_size is None
+            and f.relpath in sizes else f for f in files]

@@ -199,6 +199,8 @@ class Outcome:
     status: str  # "downloaded" | "skipped" | "failed" | "expired"
     retries: list[DownloadRetry] = attrs.Factory(list)
     error: str = ""
+    #: The API error behind a ``"failed"`` outcome, when there was one (a job tells a spent budget from the rest).
+    cause: PictographError | None = attrs.field(default=None, eq=False)
 
 
 # ---------------------------------------------------------------------------------------------- engine
@@ -260,17 +262,22 @@ class Engine:
 
     async def fetch(
         self, file: ListedFile, target: Path, stop: threading.Event | None, dirs: set[Path] | None,
-        done: Done | None,
+        done: Done | None, *, request: dict[str, Any] | None = None,
     ) -> Outcome:
         """Fetch one listed file into ``target`` (an image from storage, an annotation from the API), retrying
         what may work another time; never raises.
 
+        ``request`` (a generated module's ``_get_kwargs``) fetches the file through that API call instead of
+        ``file.url``: an image no signed listing covers comes by the API's byte route (§3.1).
         ``"expired"``: storage refused the signed URL (the job may ask for a fresh listing and try again).
         """
         retries: list[DownloadRetry] = []
         for attempt in range(1, self.attempts + 1):
             try:
-                if file.kind == "image":
+                if request is not None:
+                    await self.fetch_api(request, target, stop=stop, expected_size=file.expected_size, dirs=dirs,
+                                         done=done)
+                elif file.kind == "image":
                     await self.fetch_signed(file.url, target, stop=stop, expected_size=file.expected_size,
                                           digest=file.expected_digest, dirs=dirs, done=done)
                 else:
@@ -287,7 +294,9 @@ class Engine:
                 await self.backoff(attempt - 1)
             except Stopped:
                 return Outcome(file, "failed", retries, error="stopped before the file was complete")
-            except (PictographError, OSError) as exc:
+            except PictographError as exc:
+                return Outcome(file, "failed", retries, error=describe_error(exc), cause=exc)
+            except OSError as exc:
                 return Outcome(file, "failed", retries, error=describe_error(exc))
         raise AssertionError("unreachable")  # pragma: no cover
 

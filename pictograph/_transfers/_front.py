@@ -19,11 +19,12 @@ from pictograph._transfers._download import download_dataset
 from pictograph._transfers._engine import Engine, close_engine, engine_of, set_storage_transport
 from pictograph._transfers._export import download_export
 from pictograph._transfers._image import download_image
-from pictograph._transfers._options import DownloadOptions, TransferOptions
+from pictograph._transfers._mirror import sync_dataset
+from pictograph._transfers._options import DownloadOptions, SyncOptions, TransferOptions
 from pictograph._transfers._upload import upload
 from pictograph._transfers._upload_many import upload_many
 from pictograph.models import Image
-from pictograph.reports import BulkUploadReport, DownloadReport
+from pictograph.reports import BulkUploadReport, DownloadReport, SyncReport
 
 if TYPE_CHECKING:
     from pictograph._async._client import AsyncClient
@@ -56,6 +57,11 @@ class AsyncTransfers:
         self, name: str, output_dir: str | os.PathLike[str], options: DownloadOptions, transfer: TransferOptions
     ) -> DownloadReport:
         return await download_dataset(self._engine, name, output_dir, options, transfer)
+
+    async def sync_dataset(
+        self, name: str, output_dir: str | os.PathLike[str], options: SyncOptions, transfer: TransferOptions
+    ) -> SyncReport:
+        return await sync_dataset(self._engine, name, output_dir, options, transfer)
 
     async def download_image(self, dataset: str, image_path: str, output_path: str | os.PathLike[str]) -> Path:
         return await download_image(self._engine, dataset, image_path, output_path)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import attrs
 
-from pictograph._args import check_name, check_range
+from pictograph._args import check_flag, check_name, check_range, normalize_folder
 from pictograph._progress import ProgressReporter, reporter_for
+from pictograph._transfers._mirror_plan import Scope, check_shard, check_split
 from pictograph._transfers._plan import MODES, Mode
 
 
@@ -45,6 +46,20 @@ class DownloadOptions:
 
     mode: str = "full"
     status_filter: str | None = None
+    #: Only images of this split (``train``, ``val``, ``test``), of this folder and its sub-folders, of this shard.
+    split: str | None = None
+    folder: str | None = None
+    shard: tuple[int, int] | None = None
+
+    def checked_scope(self) -> Scope:
+        """The images the call takes, once ``split``, ``folder`` and ``shard`` are checked (``ValueError``)."""
+        folder = None if self.folder is None else normalize_folder(check_name("folder", self.folder), "folder")
+        return Scope(self.status_filter, check_split(self.split), folder, check_shard(self.shard))
+
+    @property
+    def scoped(self) -> bool:
+        """True when the call narrows the dataset in a way the download listing cannot (split, folder, shard)."""
+        return self.split is not None or self.folder is not None or self.shard is not None
 
     def checked_mode(self) -> Mode:
         """``mode``, once ``mode`` and ``status_filter`` are checked (``ValueError`` naming the bad one)."""
@@ -54,3 +69,15 @@ class DownloadOptions:
             check_name("status_filter", self.status_filter)
         mode: Mode = self.mode  # type: ignore[assignment]  # one of MODES, checked above
         return mode
+
+
+@attrs.frozen
+class SyncOptions(DownloadOptions):
+    """A download that keeps the folder an exact mirror: ``delete`` removes the files the SDK wrote for images
+    that are gone; ``refresh_annotations`` fetches every annotation file again instead of only the changed ones."""
+
+    delete: bool = True
+    refresh_annotations: bool = False
+
+    def checked_flags(self) -> tuple[bool, bool]:
+        return check_flag("delete", self.delete), check_flag("refresh_annotations", self.refresh_annotations)

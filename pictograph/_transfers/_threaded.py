@@ -44,10 +44,10 @@ from pictograph._progress import NullProgress, ProgressReporter
 from pictograph._sync._client import _TRANSFERS_ATTRIBUTE as _ENGINE_ATTRIBUTE
 from pictograph._sync._transport import USER_AGENT
 from pictograph._transfers._front import AsyncTransfers
-from pictograph._transfers._options import DownloadOptions, TransferOptions
+from pictograph._transfers._options import DownloadOptions, SyncOptions, TransferOptions
 from pictograph.errors import PictographError
 from pictograph.models import Image
-from pictograph.reports import BulkUploadReport, DownloadReport
+from pictograph.reports import BulkUploadReport, DownloadReport, SyncReport
 
 if TYPE_CHECKING:
     from pictograph._sync._client import Client
@@ -320,6 +320,13 @@ class Transfers:
     ) -> DownloadReport:
         reporter = transfer.reporter(per="file")
         return self._run(lambda jobs, relay: jobs.download_dataset(
+            name, output_dir, options, transfer.reporting_to(relay)), reporter)
+
+    def sync_dataset(
+        self, name: str, output_dir: str | os.PathLike[str], options: SyncOptions, transfer: TransferOptions
+    ) -> SyncReport:
+        reporter = transfer.reporter(per="file")
+        return self._run(lambda jobs, relay: jobs.sync_dataset(
             name, output_dir, options, transfer.reporting_to(relay)), reporter)
 
     def download_image(self, dataset: str, image_path: str, output_path: str | os.PathLike[str]) -> Path:

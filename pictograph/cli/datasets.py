@@ -1,4 +1,4 @@
-"""``pictograph datasets list|get|create|update|delete|download|images``."""
+"""``pictograph datasets list|get|create|update|delete|download|sync|images``."""
 
 from __future__ import annotations
 
@@ -200,22 +200,37 @@ def delete_dataset(dataset: str, yes: bool) -> None:
                                          ("directories deleted", "directories_deleted")])
 
 
+def _scope_options(f: Any) -> Any:
+    f = click.option("--folder", default=None, help="Only images in this folder and its sub-folders (e.g. /train).")(f)
+    return click.option("--split", type=click.Choice(["train", "val", "test"]), default=None,
+                        help="Only images of this split.")(f)
+
+
+def _failure_lines(failures: list[Any]) -> list[str]:
+    lines = [f"failed {f.kind} {f.filename}: {f.error}" for f in failures[:20]]
+    if len(failures) > 20:
+        lines.append(f"... and {len(failures) - 20} more failures (see --json)")
+    return lines
+
+
 @datasets.command("download")
 @click.argument("dataset")
 @click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--mode", type=click.Choice(["full", "images_only", "annotations_only"]), default="full",
               show_default=True)
 @click.option("--status", "status_filter", default=None, help="Only images with this status (e.g. complete).")
+@_scope_options
 @click.option("--workers", type=click.IntRange(1, 64), default=10, show_default=True)
 @common_options
-def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str | None, workers: int) -> None:
-    """Download DATASET's images and annotations (<file>.json) into OUTPUT_DIR."""
+def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str | None, split: str | None,
+                     folder: str | None, workers: int) -> None:
+    """Download DATASET's images and annotations (<file>.json) into OUTPUT_DIR, whatever its size."""
     client = get_client()
     out = get_output()
     report = client.datasets.download(dataset, output_dir, mode=mode, status_filter=status_filter,
-                                      max_workers=workers, progress=out.reporter())
-    if report.truncated:
-        out.warn("the server listed 10000 files, its maximum: the dataset may hold more than was downloaded")
+                                      max_workers=workers, progress=out.reporter(), split=split, folder=folder)
+    if report.stopped:
+        out.warn(report.stopped)
     failures = list(report.failures)
 
     def text(r: Any) -> str:
@@ -224,13 +239,50 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
         skipped = getattr(r, "images_skipped", 0) + getattr(r, "annotations_skipped", 0)
         if skipped:
             lines[0] += f" ({skipped} files already complete, skipped)"
-        lines.extend(f"failed {f.kind} {f.filename}: {f.error}" for f in failures[:20])
-        if len(failures) > 20:
-            lines.append(f"... and {len(failures) - 20} more failures (see --json)")
-        return "\n".join(lines)
+        return "\n".join(lines + _failure_lines(failures))
 
     out.result(report, text=text)
-    if failures:
+    if failures or report.truncated:
+        raise SystemExit(EXIT_CODES["partial"][0])
+
+
+@datasets.command("sync")
+@click.argument("dataset")
+@click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["full", "images_only", "annotations_only"]), default="full",
+              show_default=True)
+@click.option("--status", "status_filter", default=None, help="Only images with this status (e.g. complete).")
+@_scope_options
+@click.option("--no-delete", is_flag=True, help="Keep the files of images that are gone from the dataset.")
+@click.option("--workers", type=click.IntRange(1, 64), default=10, show_default=True)
+@common_options
+def sync_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str | None, split: str | None,
+                 folder: str | None, no_delete: bool, workers: int) -> None:
+    """Make OUTPUT_DIR an exact copy of DATASET: fetch what is new or changed, remove what is gone.
+
+    Only files this command wrote are ever removed; files of your own in OUTPUT_DIR are left alone.
+    """
+    client = get_client()
+    out = get_output()
+    report = client.datasets.sync(dataset, output_dir, mode=mode, status_filter=status_filter, split=split,
+                                  folder=folder, delete=not no_delete, max_workers=workers,
+                                  progress=out.reporter())
+    if report.stopped:
+        out.warn(report.stopped)
+    if report.note:
+        out.warn(report.note)
+    failures = list(report.failures)
+
+    def text(r: Any) -> str:
+        lines = [f"{r.output_dir}: {len(r.added)} added, {len(r.updated)} updated, {len(r.deleted)} deleted, "
+                 f"{r.unchanged} unchanged ({r.api_requests} API requests)"]
+        if r.kept:
+            lines.append(f"{len(r.kept)} files of images no longer in the dataset were kept: this command did "
+                         f"not write them, or they were changed since")
+        return "\n".join(lines + _failure_lines(failures))
+
+    out.result(report, text=text)
+    if failures or report.remaining:
         raise SystemExit(EXIT_CODES["partial"][0])
 
 

@@ -161,14 +161,6 @@ def test_listing_sizes_and_checksums_decide_skips(tmp_path: Path) -> None:
     assert report.images_downloaded == 1 and (tmp_path / "a.jpg").read_bytes() == data
 
 
-def test_truncated_listing_sets_the_flag_and_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    cloud = FakeCloud()
-    cloud.listing = lambda mode: {"data": {"id": "x", "items": [{"filename": f"{i}.jpg"} for i in range(10000)]}}  # type: ignore[method-assign]
-    with caplog.at_level(logging.WARNING, logger="pictograph"), make_client(cloud) as client:
-        report = client.datasets.download("ds", tmp_path, mode="annotations_only")
-    assert report.truncated and "10000" in caplog.text and not report.ok
-
-
 def test_bad_arguments_raise_before_sending(cloud: FakeCloud, tmp_path: Path) -> None:
     with make_client(cloud) as client:
         with pytest.raises(ValueError):

@@ -1,0 +1,371 @@
+"""``datasets.sync``: a folder kept an exact mirror of a dataset, at any size (and ``datasets.download`` past the
+reach of one listing).
+
+One run: list the dataset's images until the listing is whole (:mod:`._mirror_list`); decide for each file from
+the manifest and the disk whether it is current (:mod:`._mirror_plan`); record the files about to be written as
+``pending``; fetch them, each recorded as the mirror's own the moment it is renamed into place; remove the files
+the mirror wrote for images that are gone; store the images' metadata and the classes for offline readers. A run
+stopped anywhere leaves complete files and a manifest that says which are its own, so the next run converges.
+
+Bytes come from signed listings where they cover an image, otherwise from the API's byte route (§3.1), which
+counts against the hourly request budget (§1.11). Annotation files are fetched from the annotations route for the
+images whose annotations changed by what the images list tells (their count, lowest confidence and status), or
+for every annotated image with ``refresh_annotations``: the trade-off is measured and documented in
+docs/download-a-dataset.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import attrs
+from pictograph_api.api.annotations import get_annotations
+from pictograph_api.api.images import get_image_bytes
+
+from pictograph._args import check_name
+from pictograph._async._transport import counting_requests
+from pictograph._fileio import WRITE_FLAGS, write_all
+from pictograph._progress import ProgressReporter
+from pictograph._protocol import json_body
+from pictograph._transfers._engine import Engine, Outcome
+from pictograph._transfers._manifest import Manifest
+from pictograph._transfers._mirror_list import BudgetSpent, Reader
+from pictograph._transfers._mirror_plan import (
+    FileRecord,
+    Listed,
+    Scope,
+    annotation_bytes,
+    annotation_digest,
+    annotations_of,
+    deletable,
+    image_decision,
+)
+from pictograph._transfers._options import DownloadOptions, SyncOptions, TransferOptions
+from pictograph._transfers._plan import (
+    ListedFile,
+    LocalState,
+    UnsafePathError,
+    describe_error,
+    part_path,
+    safe_parts,
+)
+from pictograph.errors import NotFoundError, PictographError
+from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, SyncReport
+
+Kind = Literal["image", "annotation"]
+
+
+@attrs.frozen
+class MirrorOptions:
+    """What a mirror run does, checked by the caller: which files, which images, and whether it removes."""
+
+    mode: str = "full"
+    scope: Scope = attrs.Factory(Scope)
+    delete: bool = True
+    max_workers: int = 10
+    refresh_annotations: bool = False
+
+
+@attrs.define
+class _Task:
+    image: Listed
+    kind: Kind
+    relpath: str
+    update: bool  # the folder had a file there (it is replaced)
+    url: str | None = None  # a signed URL; ``None``: the API route
+
+
+class _Run:
+    """The state of one mirror run over one folder."""
+
+    def __init__(self, engine: Engine, reader: Reader, root: Path, options: MirrorOptions, manifest: Manifest,
+                 reporter: ProgressReporter, dataset_id: str) -> None:
+        self.engine = engine
+        self.dataset_id = dataset_id
+        self.reader = reader
+        self.root = root
+        self.options = options
+        self.manifest = manifest
+        self.reporter = reporter
+        self.records: dict[str, FileRecord] = {}
+        self.stop = threading.Event()
+        self.dirs: set[Path] = set()
+        self.added: list[str] = []
+        self.updated: list[str] = []
+        self.deleted: list[str] = []
+        self.kept: list[str] = []
+        self.unchanged: list[str] = []
+        self.failures: list[DownloadFailure] = []
+        self.task_failures = 0
+        self.retries: list[DownloadRetry] = []
+        self.written: dict[Kind, int] = {"image": 0, "annotation": 0}
+        self.skipped: dict[Kind, int] = {"image": 0, "annotation": 0}
+
+    def target(self, relpath: str) -> Path:
+        return self.root.joinpath(*relpath.split("/"))
+
+    # ------------------------------------------------------------------ planning
+    def plan(self, wanted: dict[str, Listed], previous: dict[str, Listed]) -> tuple[list[_Task], list[FileRecord]]:
+        """Files to write, and files already in place that the manifest should now hold."""
+        tasks: list[_Task] = []
+        found: list[FileRecord] = []
+        images, annotations = self.options.mode != "annotations_only", self.options.mode != "images_only"
+        for relpath, image in wanted.items():
+            if images:
+                record = self.records.get(relpath)
+                local = _stat(self.target(relpath))
+                decision = image_decision(image, record, local)
+                if decision == "fetch":
+                    tasks.append(_Task(image, "image", relpath, update=local is not None))
+                else:
+                    self.unchanged.append(relpath)
+                    self.skipped["image"] += 1
+                    if decision == "adopt" and local is not None:
+                        mine = record is not None and record.origin == "pending"
+                        found.append(FileRecord(relpath, "image", image.id, local[0], local[1],
+                                                "written" if mine else "adopted"))
+            if annotations and image.annotation_count:
+                self._plan_annotation(image, previous.get(image.id), tasks)
+        return tasks, found
+
+    def _plan_annotation(self, image: Listed, known: Listed | None, tasks: list[_Task]) -> None:
+        relpath = image.relpath + ".json"
+        record = self.records.get(relpath)
+        local = _stat(self.target(relpath))
+        current = record is not None and record.image_id == image.id and record.origin == "written" \
+            and local == (record.size, record.mtime_ns)
+        same = known is not None and (known.annotation_count, known.min_confidence, known.status) == (
+            image.annotation_count, image.min_confidence, image.status)
+        if current and same and not self.options.refresh_annotations:
+            self.unchanged.append(relpath)
+            self.skipped["annotation"] += 1
+        else:
+            tasks.append(_Task(image, "annotation", relpath, update=local is not None))
+
+    def stale(self, wanted: dict[str, Listed]) -> list[FileRecord]:
+        """Recorded files that no image in scope wants any more (an image gone, or its annotations cleared)."""
+        keep: set[str] = set()
+        for relpath, image in wanted.items():
+            if self.options.mode != "annotations_only":
+                keep.add(relpath)
+            if self.options.mode != "images_only" and image.annotation_count:
+                keep.add(relpath + ".json")
+        return [record for path, record in self.records.items() if path not in keep]
+
+    # ------------------------------------------------------------------ fetching
+    async def fetch(self, task: _Task) -> None:
+        """Write one file and record it; a failure is a row of the report, never an exception."""
+        if self.reader.spent is not None:
+            return  # left for the next run
+        if task.kind == "annotation":
+            await self._annotation(task)
+            return
+        file = ListedFile("image", task.relpath, task.relpath, task.url or "", task.image.file_size)
+        request = None if task.url is not None else get_image_bytes._get_kwargs(task.image.id)
+        outcome: Outcome = await self.engine.fetch(
+            file, self.target(task.relpath), self.stop, self.dirs, functools.partial(self._landed, task, None),
+            request=request)
+        self.retries.extend(outcome.retries)
+        if outcome.status == "downloaded":
+            return
+        if self.reader.notice(outcome.cause):
+            return
+        if isinstance(outcome.cause, NotFoundError):
+            self._failed(task, "the image is no longer on the server (deleted during the sync)")
+        elif outcome.status == "expired":
+            self._failed(task, f"{outcome.error}; run the same call again for a fresh listing")
+        else:
+            self._failed(task, outcome.error)
+
+    async def _annotation(self, task: _Task) -> None:
+        image = task.image
+        folder = image.directory_path.strip("/")
+        try:
+            response = await self.reader.call(get_annotations._get_kwargs(
+                self.dataset_id, f"{folder}/{image.filename}" if folder else image.filename))
+            data = annotation_bytes(annotations_of(json_body(response.status_code, response.content, "Annotations")))
+            local = _write_small(self.target(task.relpath), data, self.dirs)
+        except BudgetSpent:
+            return
+        except NotFoundError:
+            self._failed(task, "the image is no longer on the server (deleted during the sync)")
+            return
+        except (PictographError, OSError, ValueError) as exc:
+            self._failed(task, describe_error(exc))
+            return
+        self._landed(task, annotation_digest(data), LocalState(*local))
+
+    def _landed(self, task: _Task, digest: str | None, local: LocalState) -> None:
+        """Record a file the moment it is in place (before any await: a cancelled run still knows it)."""
+        self.manifest.put(FileRecord(task.relpath, task.kind, task.image.id, local.size, local.mtime_ns,
+                                     "written", digest))
+        (self.updated if task.update else self.added).append(task.relpath)
+        self.written[task.kind] += 1
+        self.reporter.advance(1, task.relpath)
+
+    def _failed(self, task: _Task, error: str) -> None:
+        self.failures.append(DownloadFailure(task.relpath, task.kind, error))
+        self.task_failures += 1
+        if task.relpath not in self.records:
+            self.manifest.drop(task.relpath)  # its pending record: nothing of the mirror's is at that path
+        self.reporter.advance(1, task.relpath)
+
+    # ------------------------------------------------------------------ removing
+    def remove(self, stale: Iterable[FileRecord]) -> None:
+        """Delete stale files the mirror wrote and nobody changed since; keep (and report) the others."""
+        for record in stale:
+            target = self.target(record.relpath)
+            local = _stat(target)
+            if local is None:
+                self.manifest.drop(record.relpath)  # gone already (the user, or a run stopped after the unlink)
+            elif not deletable(record, local):
+                self.kept.append(record.relpath)
+            else:
+                try:
+                    target.unlink()
+                except OSError as exc:
+                    self.failures.append(DownloadFailure(record.relpath, record.kind, f"could not delete: {exc}"))
+                    continue
+                self.manifest.drop(record.relpath)
+                self.deleted.append(record.relpath)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    """``(size, mtime_ns)`` of the regular file at ``path``, or ``None``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns) if os.path.isfile(path) else None
+
+
+def _write_small(target: Path, data: bytes, dirs: set[Path]) -> tuple[int, int]:
+    """Write a small file through ``NAME.part`` and a rename; its size and modification time."""
+    if target.parent not in dirs:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dirs.add(target.parent)
+    part = part_path(target)
+    try:
+        fd = os.open(part, WRITE_FLAGS, 0o666)
+        try:
+            write_all(fd, data)
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return st.st_size, st.st_mtime_ns
+
+
+def _safe(relpath: str) -> bool:
+    """Whether a recorded path is one the mirror may touch (a manifest edited by hand must not escape)."""
+    try:
+        safe_parts(relpath)
+    except UnsafePathError:
+        return False
+    return True
+
+
+async def mirror_dataset(engine: Engine, name: str, root: Path, options: MirrorOptions,
+                         reporter: ProgressReporter) -> SyncReport:
+    """One mirror run from listing to report (see the module docstring)."""
+    return (await _mirror(engine, name, root, options, reporter))[1]
+
+
+async def _mirror(engine: Engine, name: str, root: Path, options: MirrorOptions,
+                  reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
+    with counting_requests() as counter:
+        run, report = await _mirror_run(engine, name, root, options, reporter)
+    return run, attrs.evolve(report, api_requests=counter[0])
+
+
+async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOptions,
+                      reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
+    reader = Reader(engine.transport, name, options.scope)
+    with Manifest(root) as manifest:
+        dataset, wanted, refused, whole = await reader.images()
+        run = _Run(engine, reader, root, options, manifest, reporter, dataset["id"])
+        run.failures.extend(refused)
+        run.records = {p: r for p, r in manifest.records().items() if _safe(p)}
+        previous = {image.id: image for image in manifest.images()}
+        tasks, found = run.plan(wanted, previous)
+        if found:
+            manifest.put_many(found)
+        if tasks:
+            manifest.put_many(FileRecord(t.relpath, t.kind, t.image.id, -1, -1, "pending") for t in tasks
+                              if t.relpath not in run.records)
+            manifest.commit()
+            urls = await reader.signed_urls({t.relpath: t.image for t in tasks if t.kind == "image"})
+            for task in tasks:
+                task.url = urls.get(task.relpath) if task.kind == "image" else None
+        reporter.start(len(tasks), unit="file", description=name)
+        try:
+            async for _ in engine.run_bounded(run.fetch, tasks, options.max_workers):
+                pass
+        finally:
+            run.stop.set()
+            reporter.finish()
+            manifest.commit()
+        if options.delete and whole and reader.spent is None:
+            run.remove(run.stale(wanted))
+        if tasks or found or run.deleted or manifest.exists:
+            manifest.set_meta("dataset", {"id": dataset["id"], "name": dataset.get("name"),
+                                          "classes": dataset.get("classes") or []})
+            manifest.replace_images(wanted.values(), previous)
+        manifest.commit()
+    left = len(tasks) - len(run.added) - len(run.updated) - run.task_failures
+    stopped = None
+    if reader.spent is not None:
+        stopped = (f"the organization's hourly request budget is spent (the API asks to wait "
+                   f"{reader.spent.retry_after:.0f} s): {left} files are left; run the same call again later "
+                   f"and it resumes where this one stopped")
+    return run, SyncReport(
+        output_dir=root, dataset_id=dataset["id"], added=run.added, updated=run.updated, deleted=run.deleted,
+        kept=run.kept, unchanged=len(run.unchanged), failures=run.failures,
+        remaining=left, truncated=left > 0, stopped=stopped, note=reader.note,
+    )
+
+
+async def sync_dataset(engine: Engine, name: str, output_dir: str | os.PathLike[str], options: SyncOptions,
+                       transfer: TransferOptions) -> SyncReport:
+    """``datasets.sync``: make ``output_dir`` an exact mirror of dataset ``name`` as filtered."""
+    check_name("name", name)
+    options.checked_mode()
+    scope = options.checked_scope()
+    delete, refresh = options.checked_flags()
+    max_workers = transfer.checked_workers()
+    root = Path(output_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    mirror = MirrorOptions(options.mode, scope, delete, max_workers, refresh)
+    return await mirror_dataset(engine, name, root, mirror, transfer.reporter(per="file"))
+
+
+async def download_by_mirror(engine: Engine, name: str, root: Path, options: DownloadOptions, max_workers: int,
+                             reporter: ProgressReporter) -> DownloadReport:
+    """A download the signed listing cannot do alone (it came back full, or the call filters by split, folder
+    or shard): the mirror without removals, its report told as a download's."""
+    mirror = MirrorOptions(options.mode, options.checked_scope(), False, max_workers)
+    run, report = await _mirror(engine, name, root, mirror, reporter)
+    return DownloadReport(
+        output_dir=root, dataset_id=report.dataset_id,
+        images_downloaded=run.written["image"], annotations_downloaded=run.written["annotation"],
+        failures=report.failures, truncated=report.truncated,
+        images_skipped=run.skipped["image"], annotations_skipped=run.skipped["annotation"], skipped=run.unchanged,
+        retries=run.retries, listings=run.reader.listings, api_requests=report.api_requests, remaining=report.remaining,
+        stopped=report.stopped,
+    )
+
+
+async def listed_sizes(engine: Engine, name: str, options: DownloadOptions) -> dict[str, int]:
+    """``file_size`` of every image in scope, by path, from the images list (pages of 1,000)."""
+    reader = Reader(engine.transport, name, options.checked_scope())
+    dataset = await reader.dataset()
+    images, _refused = await reader.list_once(dataset["id"])
+    return {image.relpath: image.file_size for image in images.values()}
