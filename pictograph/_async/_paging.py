@@ -7,7 +7,6 @@ the number of items actually received (a server that caps the page size never ma
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
@@ -62,10 +61,16 @@ class AsyncOffsetPager(Generic[T]):
         self._offset = offset
         # A client-side filter: it chooses what is yielded, never what is counted for offsets and stop rules.
         self._keep = keep
-        self._buffer: deque[T] = deque()
-        self._yielded = 0
+        # The current page, read by index (the cheapest step per item); items handed out of earlier pages.
+        self._page: list[T] = []
+        self._index = 0
+        self._before = 0
         self._done = max_total == 0
         self.pages_fetched = 0
+
+    @property
+    def _yielded(self) -> int:
+        return self._before + self._index
 
     def __repr__(self) -> str:
         return (
@@ -77,27 +82,35 @@ class AsyncOffsetPager(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
-        while not self._buffer:
+        index = self._index
+        if index < len(self._page):
+            self._index = index + 1
+            return self._page[index]
+        while True:
+            self._before += len(self._page)
+            self._page, self._index = [], 0
             if self._done:
                 raise StopAsyncIteration
             await self._next_page()
-        item = self._buffer.popleft()
-        self._yielded += 1
-        if self._max_total is not None and self._yielded >= self._max_total:
-            self._done = True
-            self._buffer.clear()
-        return item
+            if self._page:
+                self._index = 1
+                return self._page[0]
 
     async def _next_page(self) -> None:
         limit = self._page_size
         if self._max_total is not None and self._keep is None:
-            limit = min(limit, self._max_total - self._yielded)
+            limit = min(limit, self._max_total - self._before)
         items, has_more = await self._fetch(self._offset, limit)
         self.pages_fetched += 1
         self._offset += len(items)
         if is_last_page(len(items), limit, has_more):
             self._done = True
-        self._buffer.extend(items if self._keep is None else filter(self._keep, items))
+        page = items if self._keep is None else [item for item in items if self._keep(item)]
+        if self._max_total is not None and len(page) >= self._max_total - self._before:
+            # The last items wanted: no further request once they are handed out.
+            page = page[: self._max_total - self._before]
+            self._done = True
+        self._page = page
 
     async def all(self) -> list[T]:
         """Every remaining item, as a list."""

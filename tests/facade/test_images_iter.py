@@ -120,6 +120,19 @@ def test_list_images_takes_split_and_folder_too(front: str) -> None:
             client.datasets.list_images("cars", directory_path="/a", folder="/a")
 
 
+def test_a_limit_with_the_folder_filter_counts_kept_images_and_stops_asking_once_reached(front: str) -> None:
+    rows = [image(0, "/b"), image(1, "/a"), image(2, "/b"), image(3, "/a/x"), image(4, "/a"), image(5, "/a")]
+    server = ImagesList(rows, cap=2)
+    with make_client(front, server) as client:
+        got = client.datasets.list_images("cars", limit=2, folder="/a")
+        assert [i.id for i in got] == ["img-1", "img-3"]
+        # Full pages are asked for (the filter may drop items); the page holding the second match is the last.
+        assert server.offsets == [(0, 1000), (2, 1000)]
+        server.queries.clear()
+        assert [i.id for i in client.datasets.list_images("cars", limit=3, offset=1)] == ["img-1", "img-2", "img-3"]
+        assert server.offsets == [(1, 3), (3, 1)]
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
