@@ -8,12 +8,11 @@ docs/wire-protocol.md §1.2 and §1.6–§1.8; the I/O-free parts live in :mod:`
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import random
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from pictograph._protocol import (
     new_idempotency_key,
     parse_retry_after,
 )
+from pictograph._request_count import REQUESTS_SENT
 from pictograph._version import __version__
 from pictograph.errors import NetworkError, PictographError, RateLimitError, RequestTimeoutError
 
@@ -38,26 +38,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("pictograph")
 
 USER_AGENT = f"pictograph-python-async/{__version__}"
-#: The API requests (retries included) sent by the task that set it and the tasks it started: how a job counts
-#: what it spent of the organization's hourly request budget (§1.11), however many other calls share the client.
-REQUESTS_SENT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("requests_sent", default=None)
-
-
-@contextmanager
-def counting_requests() -> Iterator[list[int]]:
-    """Count the API requests sent inside the block (by this task and the tasks it starts) in ``counter[0]``.
-
-    Blocks nest: an enclosing block's count includes the inner block's.
-    """
-    parent = REQUESTS_SENT.get()
-    counter = [0]
-    token = REQUESTS_SENT.set(counter)
-    try:
-        yield counter
-    finally:
-        REQUESTS_SENT.reset(token)
-        if parent is not None:
-            parent[0] += counter[0]
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -20,8 +20,8 @@ from typing import IO
 import attrs
 
 from pictograph._args import check_name
-from pictograph._async._transport import counting_requests
 from pictograph._progress import ProgressReporter
+from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome, digest_of, local_state, unlink_quietly
 from pictograph._transfers._mirror import download_by_mirror, listed_sizes
 from pictograph._transfers._options import DownloadOptions, TransferOptions

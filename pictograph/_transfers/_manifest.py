@@ -14,8 +14,10 @@ keeps the dataset's classes and each image's metadata, so readers of a mirror (t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -172,14 +174,32 @@ class Manifest:
         self._writer().execute("DELETE FROM files WHERE relpath = ?", (relpath,))
         self.commit(force=False)
 
-    def replace_images(self, images: Iterable[Listed], previous: dict[str, Listed] | None = None) -> bool:
-        """Store the images the mirror holds now; ``False`` (and no write) when they equal ``previous``."""
-        current = {image.id: image for image in images}
-        if previous is not None and current == previous:
+    def signals(self) -> dict[str, tuple[int, float | None, str]]:
+        """Per image id, what the images list last said of its annotations: count, lowest confidence, status.
+
+        Kept as small tuples rather than whole image records: a 100,000-image mirror holds them all at once.
+        """
+        if self._db is None:
+            return {}
+        rows = self._db.execute("SELECT id, annotation_count, min_confidence, status FROM images")
+        return {row[0]: (row[1], row[2], sys.intern(row[3])) for row in rows}
+
+    def replace_images(self, images: Iterable[Listed]) -> bool:
+        """Store the images the mirror holds now; ``False`` (and no write) when they are what it holds already.
+
+        Compared by a digest of the rows (kept in ``meta``), so the stored rows are never read back whole.
+        """
+        rows = sorted(_image_row(image) for image in images)
+        digest = hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).hexdigest()
+        if self.meta("images_digest") == digest:
             return False
         db = self._writer()
         db.execute("DELETE FROM images")
-        db.executemany("INSERT INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-            (i.id, i.relpath, i.directory_path, i.filename, i.file_size, i.status, i.split, i.width, i.height,
-             i.annotation_count, i.min_confidence, i.content_type) for i in current.values()))
+        db.executemany("INSERT INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.set_meta("images_digest", digest)
         return True
+
+
+def _image_row(i: Listed) -> tuple[Any, ...]:
+    return (i.id, i.relpath, i.directory_path, i.filename, i.file_size, i.status, i.split, i.width, i.height,
+            i.annotation_count, i.min_confidence, i.content_type)

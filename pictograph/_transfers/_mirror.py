@@ -28,10 +28,10 @@ from pictograph_api.api.annotations import get_annotations
 from pictograph_api.api.images import get_image_bytes
 
 from pictograph._args import check_name
-from pictograph._async._transport import counting_requests
 from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import json_body
+from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome
 from pictograph._transfers._manifest import Manifest
 from pictograph._transfers._mirror_list import BudgetSpent, Reader
@@ -58,6 +58,8 @@ from pictograph.errors import NotFoundError, PictographError
 from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, SyncReport
 
 Kind = Literal["image", "annotation"]
+#: What the images list said of an image's annotations: their count, the lowest confidence, the image's status.
+Signals = tuple[int, float | None, str]
 
 
 @attrs.frozen
@@ -110,7 +112,7 @@ class _Run:
         return self.root.joinpath(*relpath.split("/"))
 
     # ------------------------------------------------------------------ planning
-    def plan(self, wanted: dict[str, Listed], previous: dict[str, Listed]) -> tuple[list[_Task], list[FileRecord]]:
+    def plan(self, wanted: dict[str, Listed], previous: dict[str, Signals]) -> tuple[list[_Task], list[FileRecord]]:
         """Files to write, and files already in place that the manifest should now hold."""
         tasks: list[_Task] = []
         found: list[FileRecord] = []
@@ -133,14 +135,13 @@ class _Run:
                 self._plan_annotation(image, previous.get(image.id), tasks)
         return tasks, found
 
-    def _plan_annotation(self, image: Listed, known: Listed | None, tasks: list[_Task]) -> None:
+    def _plan_annotation(self, image: Listed, known: Signals | None, tasks: list[_Task]) -> None:
         relpath = image.relpath + ".json"
         record = self.records.get(relpath)
         local = _stat(self.target(relpath))
         current = record is not None and record.image_id == image.id and record.origin == "written" \
             and local == (record.size, record.mtime_ns)
-        same = known is not None and (known.annotation_count, known.min_confidence, known.status) == (
-            image.annotation_count, image.min_confidence, image.status)
+        same = known == (image.annotation_count, image.min_confidence, image.status)
         if current and same and not self.options.refresh_annotations:
             self.unchanged.append(relpath)
             self.skipped["annotation"] += 1
@@ -294,7 +295,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
         run = _Run(engine, reader, root, options, manifest, reporter, dataset["id"])
         run.failures.extend(refused)
         run.records = {p: r for p, r in manifest.records().items() if _safe(p)}
-        previous = {image.id: image for image in manifest.images()}
+        previous = manifest.signals()
         tasks, found = run.plan(wanted, previous)
         if found:
             manifest.put_many(found)
@@ -318,7 +319,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
         if tasks or found or run.deleted or manifest.exists:
             manifest.set_meta("dataset", {"id": dataset["id"], "name": dataset.get("name"),
                                           "classes": dataset.get("classes") or []})
-            manifest.replace_images(wanted.values(), previous)
+            manifest.replace_images(wanted.values())
         manifest.commit()
     left = len(tasks) - len(run.added) - len(run.updated) - run.task_failures
     stopped = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -71,17 +72,18 @@ def listed_from_json(item: Any, *, windows: bool = os.name == "nt") -> Listed:
     return Listed(
         id=image_id,
         relpath=relpath,
-        directory_path="/" + folder if folder else "/",
+        # Interned: the folders, statuses and types repeat across a listing of 100,000 images.
+        directory_path=sys.intern("/" + folder) if folder else "/",
         filename=str(filename),
         file_size=_int(item.get("file_size"), 0) or 0,
-        status=status if isinstance(status, str) else "new",
-        split=split if isinstance(split, str) else None,
+        status=sys.intern(status) if isinstance(status, str) else "new",
+        split=sys.intern(split) if isinstance(split, str) else None,
         width=_int(item.get("width"), None),
         height=_int(item.get("height"), None),
         annotation_count=_int(item.get("annotation_count"), 0) or 0,
         min_confidence=float(confidence) if isinstance(confidence, int | float) and not isinstance(
             confidence, bool) else None,
-        content_type=content_type if isinstance(content_type, str) else None,
+        content_type=sys.intern(content_type) if isinstance(content_type, str) else None,
     )
 
 

@@ -166,9 +166,9 @@ def test_an_unchanged_manifest_is_not_written(tmp_path: Path) -> None:
     path = tmp_path / MANIFEST_NAME
     before = path.stat().st_mtime_ns, path.read_bytes()
     with Manifest(tmp_path) as manifest:
-        previous = {i.id: i for i in manifest.images()}
+        assert manifest.signals() == {"i1": (2, 0.5, "complete")}
         manifest.set_meta("dataset", {"id": "d"})
-        assert manifest.replace_images([listed()], previous) is False
+        assert manifest.replace_images([listed()]) is False
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME]
 
@@ -207,3 +207,23 @@ def test_a_newer_manifest_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(ManifestError, match="newer SDK"):
         Manifest(tmp_path)
+
+
+def test_request_counters_nest_and_count_only_inside_their_block() -> None:
+    from pictograph._request_count import REQUESTS_SENT, counting_requests
+
+    def send() -> None:  # what a transport does for each request it sends
+        counter = REQUESTS_SENT.get()
+        if counter is not None:
+            counter[0] += 1
+
+    send()
+    with counting_requests() as outer:
+        send()
+        with counting_requests() as inner:
+            send()
+            send()
+        send()
+    send()
+    assert (outer[0], inner[0]) == (4, 2)
+    assert REQUESTS_SENT.get() is None
