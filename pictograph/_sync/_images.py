@@ -194,6 +194,8 @@ class Images:
         max_workers: int = 10,
         progress: Callable[[int, int, str], object] | ProgressReporter | None = None,
         show_progress: bool = False,
+        *,
+        shard: tuple[int, int] | None = None,
     ) -> BulkUploadReport:
         """Upload many image files (a folder given in ``file_paths`` is walked, keeping its subfolders).
 
@@ -201,11 +203,16 @@ class Images:
         small first and last chunks keep the waits at both ends short); only registered images are in
         ``report.succeeded``, every file that did not make it is in ``report.failed`` with the reason.
 
+        ``shard=(index, count)`` uploads only the files whose image path (``folder_path`` and subfolders plus
+        file name) hashes to shard ``index`` of ``count``, the same split ``datasets.download(shard=...)``
+        makes: ``count`` jobs given the same files (a Slurm array, Kubernetes job indexes) upload disjoint
+        shares whose union is every file.
+
         Example::
 
             report = client.images.upload_many("road-signs", ["a.jpg", "b.png"], folder_path="/train")
             print(len(report.succeeded), [f.filename for f in report.failed])
         """
         return Transfers.of(self._client).upload_many(
-            dataset, file_paths, folder_path, TransferOptions(max_workers, progress, show_progress)
+            dataset, file_paths, folder_path, TransferOptions(max_workers, progress, show_progress, shard)
         )

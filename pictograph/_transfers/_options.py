@@ -25,10 +25,17 @@ class TransferOptions:
     #: ``None``, a callback or a :class:`~pictograph.ProgressReporter` (see :func:`pictograph._progress.reporter_for`).
     progress: object = None
     show_progress: bool = False
+    #: ``(index, count)``: an upload takes only the files whose target image path falls in that shard
+    #: (:func:`~pictograph._transfers._mirror_plan.shard_of`, the hash the downloads use).
+    shard: tuple[int, int] | None = None
 
     def checked_workers(self) -> int:
         """``max_workers``, or ``ValueError`` when it is not an integer from 1 to 1024."""
         return check_range("max_workers", self.max_workers, 1, 1024)
+
+    def checked_shard(self) -> tuple[int, int] | None:
+        """``shard``, or ``ValueError`` naming the bad value."""
+        return check_shard(self.shard)
 
     def reporter(self, *, per: str) -> ProgressReporter:
         """The reporter of ``progress`` and ``show_progress``, counting files (``per="file"``) or bytes."""

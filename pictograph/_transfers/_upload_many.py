@@ -34,6 +34,7 @@ from pictograph._transfers._upload import put, small_file, upload_url_of
 from pictograph._transfers._upload_plan import (
     UPLOAD_CHUNK,
     UploadEntry,
+    in_shard,
     plan_uploads,
     split_sizes,
     upload_chunk_sizes,
@@ -90,8 +91,9 @@ async def upload_many(
     """Upload the files and folders of ``file_paths`` into ``folder_path`` of ``dataset`` (``images.upload_many``)."""
     check_name("dataset", dataset)
     max_workers = transfer.checked_workers()
+    shard = transfer.checked_shard()
     folder = normalize_folder(folder_path, "folder_path")
-    entries = plan_uploads(file_paths, folder)
+    entries = in_shard(plan_uploads(file_paths, folder), shard)
     reporter = transfer.reporter(per="file")
     succeeded: list[Image] = []
     failed: list[UploadFailure] = []

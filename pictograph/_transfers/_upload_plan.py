@@ -11,6 +11,8 @@ from typing import TypeVar
 
 import attrs
 
+from pictograph._transfers._mirror_plan import shard_of
+
 T = TypeVar("T")
 
 #: The most files one bulk upload-URL or bulk register call takes (docs/wire-protocol.md §3.3).
@@ -62,6 +64,13 @@ class UploadEntry:
     directory_path: str
     content_type: str
 
+    @property
+    def image_path(self) -> str:
+        """The image path the upload registers (docs/wire-protocol.md §3.2): folder parts and file name by ``/``,
+        without a leading ``/``; the path a download of the image writes it to, so shards of both agree."""
+        folder = self.directory_path.strip("/")
+        return f"{folder}/{self.filename}" if folder else self.filename
+
 
 def _is_dir(path: Path) -> bool:
     """``path.is_dir()`` with one system call and no exception machinery of pathlib (a third of planning)."""
@@ -104,6 +113,18 @@ def plan_uploads(file_paths: Iterable[str | os.PathLike[str]], folder: str) -> l
             "nothing was uploaded (upload them one by one with images.upload(..., content_type=...))"
         )
     return entries
+
+
+def in_shard(entries: Iterable[UploadEntry], shard: tuple[int, int] | None) -> list[UploadEntry]:
+    """The entries of shard ``(index, count)`` by their image path (all of them when ``shard`` is ``None``).
+
+    Every process of a job computes the same split, so ``count`` processes given the same files upload
+    disjoint shares whose union is the whole.
+    """
+    if shard is None:
+        return list(entries)
+    index, count = shard
+    return [entry for entry in entries if shard_of(entry.image_path, count) == index]
 
 
 def upload_chunk_sizes(total: int, workers: int, limit: int = UPLOAD_CHUNK) -> list[int]:
