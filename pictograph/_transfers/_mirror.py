@@ -7,8 +7,8 @@ the manifest and the disk whether it is current (:mod:`._mirror_plan`); record t
 the mirror wrote for images that are gone; store the images' metadata and the classes for offline readers. A run
 stopped anywhere leaves complete files and a manifest that says which are its own, so the next run converges.
 
-Bytes come from signed listings where they cover an image, otherwise from the API's byte route (§3.1), which
-counts against the hourly request budget (§1.11). Annotation files are fetched from the annotations route for the
+Bytes come from signed listings where they cover an image, otherwise from the API's byte route
+(docs/wire-protocol.md §3.1), which counts against the hourly request budget (docs/wire-protocol.md §1.11). Annotation files are fetched from the annotations route for the
 images whose annotations changed by what the images list tells (their count, lowest confidence and status), or
 for every annotated image with ``refresh_annotations``: the trade-off is measured and documented in
 docs/download-a-dataset.md.
