@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pictograph import Client
@@ -272,3 +273,53 @@ def test_sync_in_the_async_client(server: MockServer, tmp_path: Path) -> None:
     asyncio.run(main())
     assert tree(tmp_path) == expected_tree(server, "images_only")
     assert os.path.exists(tmp_path / MANIFEST_NAME)
+
+
+class _ShiftOnce(httpx.HTTPTransport):
+    """A real transport that runs ``change`` once, just before the images list's second page is asked for."""
+
+    def __init__(self, change: Callable[[], None]) -> None:
+        super().__init__()
+        self._change: Callable[[], None] | None = change
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._change is not None and request.url.path.endswith("/images/") \
+                and request.url.params.get("offset") == "1000":
+            change, self._change = self._change, None
+            change()
+        return super().handle_request(request)
+
+
+def test_an_image_deleted_between_two_pages_costs_no_other_image(tmp_path: Path) -> None:
+    with MockServer(seed="bench:2100") as server, server.client() as other:
+        newest = rows(server)[-1]  # seeded last: the newest, on the first page (the list is newest first)
+
+        def delete_one() -> None:  # every later image moves one place up: the first of page 2 is skipped
+            other.images.delete_by_path("bench", path_of(newest), permanent=True)
+
+        with server.client(http_transport=_ShiftOnce(delete_one)) as client:
+            report = client.datasets.sync("bench", tmp_path, mode="images_only")
+        want = expected_tree(server, "images_only")
+        assert len(want) == 2099 and tree(tmp_path) == want
+        assert report.ok and report.note is None
+
+
+def test_a_dataset_that_keeps_changing_is_mirrored_without_removing_anything(tmp_path: Path) -> None:
+    with MockServer(seed="bench:1500") as server, server.client() as other:
+        with server.client() as client:
+            client.datasets.sync("bench", tmp_path, mode="images_only")
+        victims = iter(sorted(rows(server), key=path_of))
+
+        def delete_one() -> None:
+            other.images.delete_by_path("bench", path_of(next(victims)), permanent=True)
+
+        class EveryPage(_ShiftOnce):
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                if request.url.path.endswith("/images/"):
+                    delete_one()  # the count never holds still: no listing can be trusted whole
+                return httpx.HTTPTransport.handle_request(self, request)
+
+        with server.client(http_transport=EveryPage(delete_one)) as client:
+            report = client.datasets.sync("bench", tmp_path, mode="images_only")
+        assert report.note is not None and "changed during the listing" in report.note
+        assert not report.deleted and not report.ok  # nothing removed on a listing it could not trust
