@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pictograph_api.api.datasets import (
@@ -31,6 +32,7 @@ from pictograph.reports import DownloadReport, SyncReport
 
 if TYPE_CHECKING:
     from pictograph._async._client import AsyncClient
+    from pictograph.torch import MirrorDataset, StreamDataset
 
 ClassInput = DatasetClass | Mapping[str, Any]
 
@@ -385,3 +387,108 @@ class AsyncDatasets:
             )
         except NotFoundError as exc:
             raise await self._not_found(name, exc) from None
+
+    # ------------------------------------------------------------------ training (pictograph.torch, pictograph.hf)
+    async def as_pytorch(
+        self,
+        name: str,
+        *,
+        root: str | os.PathLike[str] | None = None,
+        split: str | None = None,
+        folder: str | None = None,
+        status_filter: str | None = None,
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[Any], Any] | None = None,
+        class_to_idx: Mapping[str, int] | None = None,
+        download: bool = True,
+        masks: bool = False,
+        stream: bool = False,
+        shuffle: bool = False,
+        seed: int = 0,
+        cache_bytes: int = 2 * 1024**3,
+        max_workers: int = 10,
+        show_progress: bool = False,
+        images_limit: int | None = None,
+        augment: Any = None,
+    ) -> MirrorDataset | StreamDataset:
+        """A PyTorch dataset of ``name`` for ``torch.utils.data.DataLoader`` (``pip install 'pictograph[torch]'``).
+
+        With ``download=True`` the dataset is first synced into ``root`` (a folder of its own under the cache
+        folder, ``$PICTOGRAPH_CACHE`` or ``~/.cache/pictograph/datasets/<name>``, when left out): the first call
+        fetches everything in bulk, later calls only what changed. With ``download=False`` the folder is read as it
+        is and no request is made. The whole dataset is synced and ``split``, ``folder`` and ``status_filter`` keep
+        part of it locally, so every split shares one folder and one class map. ``ds[i]`` is ``(image, target)``,
+        the target in torchvision's detection convention (``masks=True`` adds instance masks); see
+        docs/train-a-detector.md. ``stream=True`` returns an iterable dataset that fetches the images page by page
+        into a cache of about ``cache_bytes`` instead (for datasets larger than the disk), split across DataLoader
+        workers and distributed ranks, with a seeded shuffle per epoch (``shuffle``, ``seed``, ``set_epoch``).
+
+        On the async client this is a coroutine that returns the dataset once the sync is done; the dataset itself
+        is used as on the sync client.
+
+        Example::
+
+            train = client.datasets.as_pytorch("road-scenes", split="train")
+            image, target = train[0]
+        """
+        from pictograph._mirror_read import check_official_arguments, default_root
+
+        check_official_arguments(images_limit, augment)
+        check_flag("download", download)
+        check_flag("stream", stream)
+        import pictograph.torch as training  # the install hint, before any request, when the extra is missing
+        from pictograph.torch._stream import Settings
+
+        if stream:
+            dataset = await self.get(name)
+            config = self._client._config
+            return training.StreamDataset(
+                dataset_id=dataset.id, dataset_name=dataset.name,
+                classes=[c.to_dict() for c in dataset.classes], image_count=dataset.image_count,
+                settings=Settings(config.base_url, config.timeout, config.max_retries),
+                api_key=config.api_key, cache_dir=default_root(name, "stream") if root is None else Path(root),
+                cache_bytes=cache_bytes, split=split, folder=folder, status_filter=status_filter,
+                class_to_idx=class_to_idx, transform=transform, target_transform=target_transform, masks=masks,
+                shuffle=shuffle, seed=seed,
+            )
+        path = await self._synced(name, root, download, max_workers, show_progress)
+        return training.load(path, split, folder=folder, status_filter=status_filter, transform=transform,
+                             target_transform=target_transform, class_to_idx=class_to_idx, masks=masks)
+
+    async def to_hf(
+        self,
+        name: str,
+        *,
+        root: str | os.PathLike[str] | None = None,
+        split: str | None = None,
+        download: bool = True,
+        max_workers: int = 10,
+        show_progress: bool = False,
+    ) -> Any:
+        """A Hugging Face ``datasets.Dataset`` of ``name`` in the Hub's object-detection layout
+        (``pip install 'pictograph[hf]'``); a ``DatasetDict`` by split when ``split=None`` and the images carry
+        splits. Synced into ``root`` first as :meth:`as_pytorch` does (``download=False``: no request at all); the
+        rows name the mirrored files, so no image is held in memory. See :func:`pictograph.hf.load`.
+
+        Example::
+
+            ds = client.datasets.to_hf("road-scenes", split="train")
+            print(ds.features["objects"])
+        """
+        check_flag("download", download)
+        import pictograph.hf as hub  # the install hint, before any request, when the extra is missing
+
+        path = await self._synced(name, root, download, max_workers, show_progress)
+        return hub.load(path, split)
+
+    async def _synced(self, name: str, root: str | os.PathLike[str] | None, download: bool, max_workers: int,
+                      show_progress: bool) -> Path:
+        """The mirror folder of ``name``, synced first when ``download``; an error when the sync left it partial."""
+        from pictograph._mirror_read import default_root, incomplete_sync
+
+        check_name("name", name)
+        path = default_root(name) if root is None else Path(root)
+        if download:
+            report = await self.sync(name, path, max_workers=max_workers, show_progress=show_progress)
+            incomplete_sync(report)
+        return path
