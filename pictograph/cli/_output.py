@@ -62,7 +62,7 @@ EXIT_CODES: dict[str, tuple[int, str]] = {
     "ok": (0, "success"),
     "unexpected": (1, "unexpected error (run again with --debug and report the traceback)"),
     "usage": (2, "bad command line (unknown option, missing argument)"),
-    "configuration": (3, "no API key, or an unparsable setting or config file"),
+    "configuration": (3, "no API key, an unparsable setting or config file, or a missing extra"),
     "authentication": (4, "the Pictograph API key is wrong or revoked (HTTP 401)"),
     "forbidden": (5, "the key's role or the plan does not allow this (HTTP 403)"),
     "not_found": (6, "dataset, image, export or import does not exist (HTTP 404)"),

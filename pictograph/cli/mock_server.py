@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pictograph.errors import ConfigurationError
+
 if TYPE_CHECKING:
     from pictograph.testing._budget import Budget
 
@@ -36,10 +38,7 @@ __all__ = ["register"]
 def mock_server(host: str, port: int, data_dir: Path | None, seed: str, api_key: str | None,
                 providers_dir: Path | None, validate_responses: bool, request_budget: Budget) -> None:
     """Run the local Pictograph server until Ctrl-C or SIGTERM."""
-    try:
-        from pictograph.testing import MockServer
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise click.ClickException(f"the local server needs: pip install 'pictograph[server]' ({exc})") from exc
+    from pictograph.testing import MockServer  # light: the server's own dependencies load in start()
 
     stop = threading.Event()
 
@@ -51,7 +50,10 @@ def mock_server(host: str, port: int, data_dir: Path | None, seed: str, api_key:
                         providers_dir=providers_dir, host=host, port=port,
                         request_budget=request_budget)
     try:
-        server.start()
+        try:
+            server.start()
+        except ModuleNotFoundError as exc:  # without the server extra: its one-line install hint, no traceback
+            raise ConfigurationError(str(exc)) from None
         click.echo(f"Pictograph local server listening on {server.url}")
         click.echo(f"API base URL: {server.api_url}")
         click.echo(f"API key: {server.api_key}")
