@@ -34,7 +34,7 @@ from pictograph._protocol import json_body
 from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome
 from pictograph._transfers._manifest import Manifest
-from pictograph._transfers._mirror_list import BudgetSpent, Reader
+from pictograph._transfers._mirror_list import Reader
 from pictograph._transfers._mirror_plan import (
     FileRecord,
     Listed,
@@ -54,7 +54,7 @@ from pictograph._transfers._plan import (
     part_path,
     safe_parts,
 )
-from pictograph.errors import NotFoundError, PictographError
+from pictograph.errors import NotFoundError, PictographError, RateLimitError
 from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, SyncReport
 
 Kind = Literal["image", "annotation"]
@@ -191,13 +191,12 @@ class _Run:
                 self.dataset_id, f"{folder}/{image.filename}" if folder else image.filename))
             data = annotation_bytes(annotations_of(json_body(response.status_code, response.content, "Annotations")))
             local = _write_small(self.target(task.relpath), data, self.dirs)
-        except BudgetSpent:
-            return
         except NotFoundError:
             self._failed(task, "the image is no longer on the server (deleted during the sync)")
             return
         except (PictographError, OSError, ValueError) as exc:
-            self._failed(task, describe_error(exc))
+            if self.reader.spent is None:  # else it is left for the next run, not a failure
+                self._failed(task, describe_error(exc))
             return
         self._landed(task, annotation_digest(data), LocalState(*local))
 
@@ -291,7 +290,15 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
                       reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
     reader = Reader(engine.transport, name, options.scope)
     with Manifest(root) as manifest:
-        dataset, wanted, refused, whole = await reader.images()
+        try:
+            dataset, wanted, refused, whole = await reader.images()
+        except RateLimitError as exc:
+            if reader.spent is None:
+                raise
+            raise RateLimitError(
+                f"the organization's hourly request budget ran out while the images of {name!r} were listed, so "
+                f"nothing in {root} was changed; run the same call again in {exc.retry_after or 0:.0f} s",
+                retry_after=exc.retry_after, request_id=exc.request_id) from None
         run = _Run(engine, reader, root, options, manifest, reporter, dataset["id"])
         run.failures.extend(refused)
         run.records = {p: r for p, r in manifest.records().items() if _safe(p)}

@@ -33,10 +33,6 @@ _LISTING_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class BudgetSpent(Exception):
-    """The hourly request budget is spent: no API request is started any more in this run."""
-
-
 class Reader:
     """The API requests of one mirror run (counted by the caller, :func:`~pictograph._async._transport.counting_requests`)."""
 
@@ -56,13 +52,14 @@ class Reader:
         return False
 
     async def call(self, request: dict[str, Any]) -> httpx.Response:
+        """Send one API request; once the budget is spent, every later call raises that same ``RateLimitError``
+        at once, without a request."""
         if self.spent is not None:
-            raise BudgetSpent()
+            raise self.spent
         try:
             return await self._transport.send(request)
         except RateLimitError as exc:
-            if self.notice(exc):
-                raise BudgetSpent() from exc
+            self.notice(exc)
             raise
 
     # ------------------------------------------------------------------ dataset and images
@@ -155,9 +152,9 @@ class Reader:
             tried.add(word)
             try:
                 items = await self._listing(word)
-            except BudgetSpent:
-                break
             except PictographError:
+                if self.spent is not None:
+                    break  # the images no listing covered wait for the next run
                 if word == self.scope.status_filter:
                     raise
                 continue  # a status word this server does not take; the next may do

@@ -323,3 +323,15 @@ def test_a_dataset_that_keeps_changing_is_mirrored_without_removing_anything(tmp
             report = client.datasets.sync("bench", tmp_path, mode="images_only")
         assert report.note is not None and "changed during the listing" in report.note
         assert not report.deleted and not report.ok  # nothing removed on a listing it could not trust
+
+
+def test_a_budget_spent_before_the_listing_ends_raises_and_changes_nothing(
+        server: MockServer, client: Client, tmp_path: Path) -> None:
+    from pictograph import RateLimitError
+
+    (tmp_path / "keep.txt").write_text("mine")
+    server.set_request_budget(1)  # the dataset read passes, the images list does not
+    with pytest.raises(RateLimitError, match=r"nothing in .* was changed; run the same call again") as info:
+        client.datasets.sync("bench", tmp_path)
+    assert info.value.retry_after is not None and info.value.retry_after > 120
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
