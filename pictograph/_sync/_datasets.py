@@ -407,6 +407,7 @@ class Datasets:
         shuffle: bool = False,
         seed: int = 0,
         cache_bytes: int = 2 * 1024**3,
+        page_size: int = 1000,
         max_workers: int = 10,
         show_progress: bool = False,
         images_limit: int | None = None,
@@ -422,7 +423,8 @@ class Datasets:
         the target in torchvision's detection convention (``masks=True`` adds instance masks); see
         docs/train-a-detector.md. ``stream=True`` returns an iterable dataset that fetches the images page by page
         into a cache of about ``cache_bytes`` instead (for datasets larger than the disk), split across DataLoader
-        workers and distributed ranks, with a seeded shuffle per epoch (``shuffle``, ``seed``, ``set_epoch``).
+        workers and distributed ranks by pages of ``page_size`` images, with a seeded shuffle per epoch
+        (``shuffle``, ``seed``, ``set_epoch``).
 
         On the async client this is a coroutine that returns the dataset once the sync is done; the dataset itself
         is used as on the sync client.
@@ -450,7 +452,7 @@ class Datasets:
                 api_key=config.api_key, cache_dir=default_root(name, "stream") if root is None else Path(root),
                 cache_bytes=cache_bytes, split=split, folder=folder, status_filter=status_filter,
                 class_to_idx=class_to_idx, transform=transform, target_transform=target_transform, masks=masks,
-                shuffle=shuffle, seed=seed,
+                shuffle=shuffle, seed=seed, page_size=check_range("page_size", page_size, 1, 1000),
             )
         path = self._synced(name, root, download, max_workers, show_progress)
         return training.load(path, split, folder=folder, status_filter=status_filter, transform=transform,
