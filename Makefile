@@ -5,10 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 NODE_STAMP := tools/node_modules/.install-stamp
-EXTRAS := cli,server,progress,images,formats,speedups,torch,hf,dev
+EXTRAS := cli,server,progress,images,formats,speedups,torch,hf,ray,dev
 # Exactly this torch in the test environment: it installs as a CPU build of about 190 MB here, while an unpinned
 # or newer one pulls a CUDA build of several GB (issue 19). Named in the same pip call, so nothing can move it.
 TORCH_PIN := torch==2.13.0
+# Exactly this Ray in the test environment (pictograph.ray is tested against it; it adds about 20 s to an install).
+RAY_PIN := ray[data]==2.60.0
 PYTEST_WORKERS ?= auto
 
 .PHONY: install generate unasync lint test stress demo bench clean
@@ -19,7 +21,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed: run make PYTHON=python3.11 ...")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]' '$(TORCH_PIN)'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]' '$(TORCH_PIN)' '$(RAY_PIN)'
 	@touch $@
 
 $(NODE_STAMP): tools/package.json tools/package-lock.json

@@ -20,7 +20,8 @@ import attrs
 if TYPE_CHECKING:
     from pictograph.models import Image
 
-__all__ = ["BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "SyncReport", "UploadFailure"]
+__all__ = ["BulkUploadReport", "DownloadFailure", "DownloadReport", "DownloadRetry", "SyncReport", "UploadFailure",
+           "WriteFailure", "WriteReport"]
 
 
 @attrs.frozen
@@ -135,6 +136,36 @@ class BulkUploadReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+@attrs.frozen
+class WriteFailure:
+    """A row of ``pictograph.ray.write_annotations`` whose annotations were not saved, and why (an unknown class,
+    a bad geometry, an image the server does not know): the rest of the job went on without it."""
+
+    image_id: str
+    error: str
+
+
+@attrs.frozen
+class WriteReport:
+    """The outcome of ``pictograph.ray.write_annotations``.
+
+    ``rows`` counts the rows the write tasks took, ``saved`` the images whose annotations the server replaced
+    (a row naming an image twice counts once), ``failures`` the rows that were not saved. ``api_requests`` is
+    what the write spent of the organization's hourly request budget (retried tasks included only as their last
+    attempt counted it).
+    """
+
+    rows: int = 0
+    saved: int = 0
+    failures: list[WriteFailure] = attrs.Factory(list)
+    api_requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was saved."""
+        return not self.failures
 
 
 def __dir__() -> list[str]:
