@@ -79,7 +79,8 @@ def read_images(
     the tasks). Each read task takes one offset range of the images list and reads it in pages of 1,000; the
     bytes come from a signed download listing (one request per task, no request per image) and, for the images
     no listing covers, from the API's byte route (one request each). ``override_num_blocks`` sets the number of
-    read tasks (by default Ray's choice, with at least 100 images per task).
+    read tasks (by default Ray's choice, with at least 1,000 images per task: a task costs a listing
+    request and start-up time of its own).
 
     The images list is not a snapshot: images added while the job reads are picked up at the end or shift a
     slice's edge so that a few rows repeat, and images removed meanwhile can shift others past an edge. Each
