@@ -222,7 +222,7 @@ def _shape(ann: Mapping[str, Any]) -> tuple[Box, float, tuple[Ring, ...]]:
     elif kind == "polyline":
         outline = _flat(ann["polyline"]["path"])
     else:
-        x, y, w, h = (float(given[k]) for k in ("x", "y", "w", "h"))
+        x, y, w, h = (float(ann["bounding_box"][k]) for k in ("x", "y", "w", "h"))
         oriented = ann.get("oriented_box")
         if oriented is not None:
             ring = obb_corners(oriented["cx"], oriented["cy"], oriented["w"], oriented["h"], oriented.get("angle", 0))
@@ -273,9 +273,9 @@ def _pose_rows(keypoints: list[tuple[int, Mapping[str, Any]]], mapping: Mapping[
             by_name.setdefault(m["name"], m)
         joints = []
         for joint in pose.joints:
-            m = by_name.get(joint)
-            joints.append((0.0, 0.0, 0) if m is None else
-                          (float(m["keypoint"]["x"]), float(m["keypoint"]["y"]), _visibility(m)))
+            found = by_name.get(joint)
+            joints.append((0.0, 0.0, 0) if found is None else
+                          (float(found["keypoint"]["x"]), float(found["keypoint"]["y"]), _visibility(found)))
         box = _extent((x, y) for x, y, v in joints if v > 0)
         first = members[0]
         rows.append((members[0][0], Instance(box, mapping[pose.name], (box[2] - box[0]) * (box[3] - box[1]),
