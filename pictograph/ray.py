@@ -42,7 +42,7 @@ def _driver_client(options: Mapping[str, Any]) -> Client:
 
 
 def _filtered_total(client: Client, dataset_id: str, split: str | None, status: str | None, default: int) -> int:
-    """The images list's total under the server-side filters: one page of one item (§3.1)."""
+    """The images list's total under the server-side filters: one page of one item (docs/wire-protocol.md §3.1)."""
     from pictograph_api.api.images import list_images
     from pictograph_api.types import UNSET
 
@@ -72,8 +72,8 @@ def read_images(
     Rows: ``id``, ``dataset_id``, ``path`` (the image path, ``folder/filename`` without a leading ``/``),
     ``filename``, ``folder`` (``/a/b``), ``split``, ``status``, ``width``, ``height``, then ``bytes`` (the file as
     stored) or, with ``decode=True``, ``image`` (an H×W×3 ``uint8`` array, EXIF orientation applied), and with
-    ``annotations=True`` ``annotations``: the image's annotations as canonical JSON text (a list, §4.3 of
-    docs/wire-protocol.md; ``"[]"`` for none), which :func:`write_annotations` takes back as it is.
+    ``annotations=True`` ``annotations``: the image's annotations as canonical JSON text (a list,
+    docs/wire-protocol.md §4.3; ``"[]"`` for none), which :func:`write_annotations` takes back as it is.
 
     ``split`` and ``status`` filter on the server, ``folder`` keeps a folder and its sub-folders (filtered in
     the tasks). Each read task takes one offset range of the images list and reads it in pages of 1,000; the
@@ -128,7 +128,8 @@ def write_annotations(
     """Save each row's annotations (a full replace per image) from a ``ray.data.Dataset``; the report.
 
     ``id_column`` holds image ids (as :func:`read_images` gives them), ``annotations_column`` canonical JSON
-    text or a list of annotation dicts (canonical or the shorthand of §4.5). Write tasks save 200 images a call.
+    text or a list of annotation dicts (canonical or the shorthand of docs/wire-protocol.md §4.5). Write tasks
+    save 200 images a call.
     Reruns are safe: a save replaces what the image had and annotations without an ``id`` get one derived from
     the image and the annotation, so a task Ray retries, or the whole job run again, leaves the same state.
 

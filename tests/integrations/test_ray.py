@@ -217,7 +217,7 @@ def test_the_key_is_in_no_pickled_task_no_row_and_no_session_file(
         opts: dict[str, Any], server: MockServer, cluster: Path) -> None:
     key = server.api_key.encode()
     assert len(key) >= 16
-    ds = read_images("bench", client_options=opts)
+    ds = read_images("bench", client_options=opts, override_num_blocks=4)
     datasource = ds._logical_plan.dag.datasource
     tasks = datasource.get_read_tasks(4)
     assert len(tasks) == 4
