@@ -372,8 +372,9 @@ class Datasets:
 
         Changed annotations are found from what the images list tells of each image (the number of
         annotations, the lowest confidence and the status): an edit that keeps all three (a box moved, a label
-        renamed) is caught with ``refresh_annotations=True``, which fetches every annotation file again (one API
-        request per annotated image).
+        renamed) is caught with ``refresh_annotations=True``, which compares every annotation file with the
+        server's. Many annotation files (100 or more) come from one annotations-only export, a few requests
+        whatever the size, instead of one request each.
 
         Example::
 

@@ -8,32 +8,37 @@ the mirror wrote for images that are gone; store the images' metadata and the cl
 stopped anywhere leaves complete files and a manifest that says which are its own, so the next run converges.
 
 Bytes come from signed listings where they cover an image, otherwise from the API's byte route
-(docs/wire-protocol.md §3.1), which counts against the hourly request budget (docs/wire-protocol.md §1.11). Annotation files are fetched from the annotations route for the
-images whose annotations changed by what the images list tells (their count, lowest confidence and status), or
-for every annotated image with ``refresh_annotations``: the trade-off is measured and documented in
-docs/download-a-dataset.md.
+(docs/wire-protocol.md §3.1), which counts against the hourly request budget (docs/wire-protocol.md §1.11).
+Annotation files are written for the images whose annotations changed by what the images list tells (their
+count, lowest confidence and status), or for every annotated image with ``refresh_annotations``; from one
+annotations export when there are many (:mod:`._mirror_export`), else one request each. The trade-off is
+measured and documented in docs/download-a-dataset.md.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import logging
 import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 from pictograph_api.api.annotations import get_annotations
 from pictograph_api.api.images import get_image_bytes
 
 from pictograph._args import check_name
-from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import json_body
 from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome
 from pictograph._transfers._manifest import Manifest
+from pictograph._transfers._mirror_disk import safe_recorded, stat_file, write_small
+from pictograph._transfers._mirror_export import EXPORT_FROM, annotations_by_export
 from pictograph._transfers._mirror_list import Reader
 from pictograph._transfers._mirror_plan import (
     FileRecord,
@@ -49,13 +54,12 @@ from pictograph._transfers._options import DownloadOptions, SyncOptions, Transfe
 from pictograph._transfers._plan import (
     ListedFile,
     LocalState,
-    UnsafePathError,
     describe_error,
-    part_path,
-    safe_parts,
 )
 from pictograph.errors import NotFoundError, PictographError, RateLimitError
 from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, SyncReport
+
+logger = logging.getLogger("pictograph")
 
 Kind = Literal["image", "annotation"]
 #: What the images list said of an image's annotations: their count, the lowest confidence, the image's status.
@@ -104,6 +108,7 @@ class _Run:
         self.unchanged: list[str] = []
         self.failures: list[DownloadFailure] = []
         self.task_failures = 0
+        self.confirmed = 0  # tasks whose file turned out to hold the right bytes already
         self.retries: list[DownloadRetry] = []
         self.written: dict[Kind, int] = {"image": 0, "annotation": 0}
         self.skipped: dict[Kind, int] = {"image": 0, "annotation": 0}
@@ -120,7 +125,7 @@ class _Run:
         for relpath, image in wanted.items():
             if images:
                 record = self.records.get(relpath)
-                local = _stat(self.target(relpath))
+                local = stat_file(self.target(relpath))
                 decision = image_decision(image, record, local)
                 if decision == "fetch":
                     tasks.append(_Task(image, "image", relpath, update=local is not None))
@@ -138,7 +143,7 @@ class _Run:
     def _plan_annotation(self, image: Listed, known: Signals | None, tasks: list[_Task]) -> None:
         relpath = image.relpath + ".json"
         record = self.records.get(relpath)
-        local = _stat(self.target(relpath))
+        local = stat_file(self.target(relpath))
         current = record is not None and record.image_id == image.id and record.origin == "written" \
             and local == (record.size, record.mtime_ns)
         same = known == (image.annotation_count, image.min_confidence, image.status)
@@ -190,15 +195,13 @@ class _Run:
             response = await self.reader.call(get_annotations._get_kwargs(
                 self.dataset_id, f"{folder}/{image.filename}" if folder else image.filename))
             data = annotation_bytes(annotations_of(json_body(response.status_code, response.content, "Annotations")))
-            local = _write_small(self.target(task.relpath), data, self.dirs)
+            self._write_annotation(task, data)
         except NotFoundError:
             self._failed(task, "the image is no longer on the server (deleted during the sync)")
             return
         except (PictographError, OSError, ValueError) as exc:
             if self.reader.spent is None:  # else it is left for the next run, not a failure
                 self._failed(task, describe_error(exc))
-            return
-        self._landed(task, annotation_digest(data), LocalState(*local))
 
     def _landed(self, task: _Task, digest: str | None, local: LocalState) -> None:
         """Record a file the moment it is in place (before any await: a cancelled run still knows it)."""
@@ -215,12 +218,54 @@ class _Run:
             self.manifest.drop(task.relpath)  # its pending record: nothing of the mirror's is at that path
         self.reporter.advance(1, task.relpath)
 
+    async def by_export(self, tasks: list[_Task], name: str) -> list[_Task]:
+        """Write the annotation files of ``tasks`` from one annotations export; the tasks still to do (all of
+        them when no export could be had, which is logged, not failed)."""
+        todo = {t.image.relpath: t for t in tasks}
+        if self.reader.spent is not None:
+            return tasks
+        done: set[str] = set()
+
+        def take(path: str, annotations: list[Any]) -> None:
+            self._write_annotation(todo[path], annotation_bytes(annotations))
+            done.add(path)
+
+        try:
+            await annotations_by_export(self.engine, name, self.options.scope.status_filter, todo.keys(), take,
+                                        timeout=max(600.0, len(todo) / 50))
+        except PictographError as exc:
+            if not self.reader.notice(exc) and self.reader.spent is None:
+                logger.info("no annotations export for %r (%s): fetching the %d annotation files one by one",
+                            name, describe_error(exc), len(todo) - len(done))
+        except OSError as exc:
+            logger.info("an annotations export could not be written (%s): fetching the files one by one", exc)
+        return [t for t in tasks if t.image.relpath not in done]
+
+    def _write_annotation(self, task: _Task, data: bytes) -> None:
+        """Write an annotation file unless the folder holds those bytes already (then only record them)."""
+        digest = annotation_digest(data)
+        target = self.target(task.relpath)
+        record = self.records.get(task.relpath)
+        local = stat_file(target)
+        if local is not None and local[0] == len(data) and target.read_bytes() == data:
+            mine = record is not None and record.origin in ("written", "pending")
+            if record is None or record.digest != digest or record.image_id != task.image.id \
+                    or (record.size, record.mtime_ns) != local:
+                self.manifest.put(FileRecord(task.relpath, "annotation", task.image.id, local[0], local[1],
+                                             "written" if mine else "adopted", digest))
+            self.confirmed += 1
+            self.unchanged.append(task.relpath)
+            self.skipped["annotation"] += 1
+            self.reporter.advance(1, task.relpath)
+            return
+        self._landed(task, digest, LocalState(*write_small(target, data, self.dirs)))
+
     # ------------------------------------------------------------------ removing
     def remove(self, stale: Iterable[FileRecord]) -> None:
         """Delete stale files the mirror wrote and nobody changed since; keep (and report) the others."""
         for record in stale:
             target = self.target(record.relpath)
-            local = _stat(target)
+            local = stat_file(target)
             if local is None:
                 self.manifest.drop(record.relpath)  # gone already (the user, or a run stopped after the unlink)
             elif not deletable(record, local):
@@ -233,44 +278,6 @@ class _Run:
                     continue
                 self.manifest.drop(record.relpath)
                 self.deleted.append(record.relpath)
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    """``(size, mtime_ns)`` of the regular file at ``path``, or ``None``."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns) if os.path.isfile(path) else None
-
-
-def _write_small(target: Path, data: bytes, dirs: set[Path]) -> tuple[int, int]:
-    """Write a small file through ``NAME.part`` and a rename; its size and modification time."""
-    if target.parent not in dirs:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        dirs.add(target.parent)
-    part = part_path(target)
-    try:
-        fd = os.open(part, WRITE_FLAGS, 0o666)
-        try:
-            write_all(fd, data)
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return st.st_size, st.st_mtime_ns
-
-
-def _safe(relpath: str) -> bool:
-    """Whether a recorded path is one the mirror may touch (a manifest edited by hand must not escape)."""
-    try:
-        safe_parts(relpath)
-    except UnsafePathError:
-        return False
-    return True
 
 
 async def mirror_dataset(engine: Engine, name: str, root: Path, options: MirrorOptions,
@@ -301,7 +308,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
                 retry_after=exc.retry_after, request_id=exc.request_id) from None
         run = _Run(engine, reader, root, options, manifest, reporter, dataset["id"])
         run.failures.extend(refused)
-        run.records = {p: r for p, r in manifest.records().items() if _safe(p)}
+        run.records = {p: r for p, r in manifest.records().items() if safe_recorded(p)}
         previous = manifest.signals()
         tasks, found = run.plan(wanted, previous)
         if found:
@@ -314,10 +321,22 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
             for task in tasks:
                 task.url = urls.get(task.relpath) if task.kind == "image" else None
         reporter.start(len(tasks), unit="file", description=name)
+        notes = [t for t in tasks if t.kind == "annotation"]
+        exported = len(notes) >= EXPORT_FROM
+        # The export is built on the server while the images arrive; what it did not cover is fetched after.
+        export = asyncio.ensure_future(run.by_export(notes, name)) if exported else None
         try:
-            async for _ in engine.run_bounded(run.fetch, tasks, options.max_workers):
+            first = [t for t in tasks if t.kind == "image" or not exported]
+            async for _ in engine.run_bounded(run.fetch, first, options.max_workers):
+                pass
+            rest = await export if export is not None else []
+            async for _ in engine.run_bounded(run.fetch, rest, options.max_workers):
                 pass
         finally:
+            if export is not None and not export.done():
+                export.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await export
             run.stop.set()
             reporter.finish()
             manifest.commit()
@@ -328,7 +347,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
                                           "classes": dataset.get("classes") or []})
             manifest.replace_images(wanted.values())
         manifest.commit()
-    left = len(tasks) - len(run.added) - len(run.updated) - run.task_failures
+    left = len(tasks) - len(run.added) - len(run.updated) - run.task_failures - run.confirmed
     stopped = None
     if reader.spent is not None:
         stopped = (f"the organization's hourly request budget is spent (the API asks to wait "

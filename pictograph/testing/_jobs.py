@@ -168,6 +168,12 @@ class JobRunner:
                 tuple(formats.Annotation.from_dict(a) for a in r["annotations"]),
                 subset=r["split"]) for r in items]
             formats.write(formats.AnnotatedDataset(images=records, classes=classes), target, fmt, overwrite=True)
+            if fmt == "pictograph":
+                # The format is the canonical JSON reads give (docs/wire-protocol.md §5.2, §4.3), derived boxes of
+                # polygons and polylines included: each image's file holds the annotations as stored.
+                for r in items:
+                    (target / image_path_of(r)).with_name(r["filename"] + ".json").write_text(
+                        json.dumps(r["annotations"]), encoding="utf-8")
             return
         if fmt != "pictograph":
             raise RuntimeError(f"format {fmt!r} needs pictograph.formats, which is not available")

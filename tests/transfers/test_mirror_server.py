@@ -238,7 +238,7 @@ def test_a_copied_folder_resumes_without_journal_or_manifest(server: MockServer,
 # ---------------------------------------------------------------------------------------------- budget
 def test_a_spent_request_budget_stops_cleanly_and_a_rerun_finishes(
         server: MockServer, client: Client, tmp_path: Path) -> None:
-    server.set_request_budget(60)
+    server.set_request_budget(4)  # the listing passes (two dataset reads, one page, one download listing)
     report = client.datasets.sync("bench", tmp_path)
     assert report.stopped is not None and "run the same call again" in report.stopped
     assert report.remaining > 0 and report.truncated and not report.failures
@@ -335,3 +335,34 @@ def test_a_budget_spent_before_the_listing_ends_raises_and_changes_nothing(
         client.datasets.sync("bench", tmp_path)
     assert info.value.retry_after is not None and info.value.retry_after > 120
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_annotation_files_come_from_one_export_that_is_deleted_after(
+        server: MockServer, client: Client, tmp_path: Path) -> None:
+    annotated = sum(1 for r in rows(server) if r["annotations"])
+    assert annotated >= 100  # enough for the export route
+    server.reset_api_requests()
+    report = client.datasets.sync("bench", tmp_path)
+    assert tree(tmp_path) == expected_tree(server) and report.ok
+    assert report.api_requests == server.api_requests() < 25  # not one request per annotation file
+    assert [e.name for e in client.exports.list(dataset_name="bench")] == []
+    # An edit that keeps the count, the lowest confidence and the status: found by a refresh, at export cost.
+    target = next(r for r in sorted(rows(server), key=path_of) if r["annotations"])
+    moved = [dict(a, bounding_box={**a["bounding_box"], "x": a["bounding_box"]["x"] + 1})
+             for a in target["annotations"]]
+    client.annotations.save_by_path("bench", path_of(target), moved)
+    assert client.datasets.sync("bench", tmp_path).updated == []  # invisible to the images list
+    stamps = mtimes(tmp_path)
+    refresh = client.datasets.sync("bench", tmp_path, refresh_annotations=True)
+    assert refresh.updated == [path_of(target) + ".json"] and refresh.api_requests < 25
+    assert tree(tmp_path) == expected_tree(server)
+    changed = {p for p, t in mtimes(tmp_path).items() if stamps.get(p) != t}
+    assert changed == {path_of(target) + ".json", MANIFEST_NAME}
+
+
+def test_without_an_export_the_annotation_files_are_fetched_one_by_one(tmp_path: Path) -> None:
+    with MockServer(seed="bench:240", faults={"job_failure_rate": 1.0}) as server, server.client() as client:
+        report = client.datasets.sync("bench", tmp_path)
+        assert tree(tmp_path) == expected_tree(server) and report.ok
+        annotated = sum(1 for r in rows(server) if r["annotations"])
+        assert report.api_requests > annotated  # one request per annotation file
