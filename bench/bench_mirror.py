@@ -16,16 +16,16 @@ Each measured sync is a child process, so its peak RSS (``VmHWM``) is that sync'
   there already), and its no-change re-sync. ``BENCH_MIRROR_FULL_FROM_EMPTY=1`` makes it a first full sync into
   an empty folder instead (images and annotations: about two more minutes at 100,000 images);
 * the cost of finding changed annotations, on the no-change re-sync of the full mirror: the default (what the
-  images list says of each image: its annotation count, lowest confidence and status; 0 extra requests) and
-  ``refresh_annotations=True`` (every annotation file fetched again: one API request per annotated image),
-  each per 10,000 images.
+  images list says of each image: its annotation count, lowest confidence and status; no extra request) and
+  ``refresh_annotations=True`` (every annotation file compared with the server's), as extra API requests, wall
+  time and files rewritten per 10,000 images.
 
 The no-change re-syncs run ``BENCH_MIRROR_RUNS`` times (default 3) and their medians are printed; the syncs that
 write files run once (they take most of the run's minutes; ``BENCH_MIRROR_REFRESH_RUNS`` repeats the refresh).
 The peak-RSS target is 150 MB: with ``BENCH_MIRROR_TRACE=1``, a sync that goes over it runs once more under
 ``tracemalloc`` (about ten times slower) and the largest allocation sites alive half way through its files are
-printed. ``BENCH_MIRROR_IMAGES`` shrinks the dataset for
-a quick look.
+printed. ``BENCH_MIRROR_IMAGES`` shrinks the dataset for a quick look. At 100,000 images the whole run took about
+14 minutes on this project's 2-core machine (most of it the first syncs' per-image API requests).
 
 Usage::
 
