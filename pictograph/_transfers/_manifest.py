@@ -17,9 +17,8 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +135,29 @@ class Manifest:
         rows = self._db.execute("SELECT relpath, kind, image_id, size, mtime_ns, origin, digest FROM files")
         return {row[0]: _row_to_record(row) for row in rows}
 
+    def record(self, relpath: str) -> FileRecord | None:
+        """The record of one file (a point query: a mirror of 100,000 images never loads them all at once)."""
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT relpath, kind, image_id, size, mtime_ns, origin, digest FROM files "
+                               "WHERE relpath = ?", (relpath,)).fetchone()
+        return None if row is None else _row_to_record(row)
+
+    def unwanted(self, keep: Callable[[str], bool]) -> list[FileRecord]:
+        """The records of the files ``keep`` says no (read as a stream; only those are held)."""
+        if self._db is None:
+            return []
+        rows = self._db.execute("SELECT relpath, kind, image_id, size, mtime_ns, origin, digest FROM files")
+        return [_row_to_record(row) for row in rows if not keep(row[0])]
+
+    def signal(self, image_id: str) -> tuple[int, float | None, str] | None:
+        """What the images list last said of an image's annotations: count, lowest confidence, status."""
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT annotation_count, min_confidence, status FROM images WHERE id = ?",
+                               (image_id,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
     def images(self) -> Iterator[Listed]:
         if self._db is None:
             return iter(())
@@ -174,28 +196,23 @@ class Manifest:
         self._writer().execute("DELETE FROM files WHERE relpath = ?", (relpath,))
         self.commit(force=False)
 
-    def signals(self) -> dict[str, tuple[int, float | None, str]]:
-        """Per image id, what the images list last said of its annotations: count, lowest confidence, status.
+    def replace_images(self, images: dict[str, Listed]) -> bool:
+        """Store the images (by path) the mirror holds now; ``False`` (and no write) when it holds them already.
 
-        Kept as small tuples rather than whole image records: a 100,000-image mirror holds them all at once.
+        Compared by a digest of the rows kept in ``meta``, so the stored rows are never read back, and the rows
+        are hashed and written one by one, never held as a second copy of the listing.
         """
-        if self._db is None:
-            return {}
-        rows = self._db.execute("SELECT id, annotation_count, min_confidence, status FROM images")
-        return {row[0]: (row[1], row[2], sys.intern(row[3])) for row in rows}
-
-    def replace_images(self, images: Iterable[Listed]) -> bool:
-        """Store the images the mirror holds now; ``False`` (and no write) when they are what it holds already.
-
-        Compared by a digest of the rows (kept in ``meta``), so the stored rows are never read back whole.
-        """
-        rows = sorted(_image_row(image) for image in images)
-        digest = hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).hexdigest()
+        order = sorted(images)
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in order:
+            hasher.update(repr(_image_row(images[path])).encode("utf-8"))
+        digest = hasher.hexdigest()
         if self.meta("images_digest") == digest:
             return False
         db = self._writer()
         db.execute("DELETE FROM images")
-        db.executemany("INSERT INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO images VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (_image_row(images[path]) for path in order))
         self.set_meta("images_digest", digest)
         return True
 

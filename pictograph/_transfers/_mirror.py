@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 import os
 import threading
@@ -62,8 +63,6 @@ from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, S
 logger = logging.getLogger("pictograph")
 
 Kind = Literal["image", "annotation"]
-#: What the images list said of an image's annotations: their count, the lowest confidence, the image's status.
-Signals = tuple[int, float | None, str]
 
 
 @attrs.frozen
@@ -83,7 +82,8 @@ class _Task:
     kind: Kind
     relpath: str
     update: bool  # the folder had a file there (it is replaced)
-    url: str | None = None  # a signed URL; ``None``: the API route
+    recorded: bool  # the manifest had a record of the path before this run
+    url: str | None = None  # a signed URL, set just before the fetch; ``None``: the API route
 
 
 class _Run:
@@ -98,7 +98,6 @@ class _Run:
         self.options = options
         self.manifest = manifest
         self.reporter = reporter
-        self.records: dict[str, FileRecord] = {}
         self.stop = threading.Event()
         self.dirs: set[Path] = set()
         self.added: list[str] = []
@@ -117,18 +116,18 @@ class _Run:
         return self.root.joinpath(*relpath.split("/"))
 
     # ------------------------------------------------------------------ planning
-    def plan(self, wanted: dict[str, Listed], previous: dict[str, Signals]) -> tuple[list[_Task], list[FileRecord]]:
+    def plan(self, wanted: dict[str, Listed]) -> tuple[list[_Task], list[FileRecord]]:
         """Files to write, and files already in place that the manifest should now hold."""
         tasks: list[_Task] = []
         found: list[FileRecord] = []
         images, annotations = self.options.mode != "annotations_only", self.options.mode != "images_only"
         for relpath, image in wanted.items():
             if images:
-                record = self.records.get(relpath)
+                record = self._record(relpath)
                 local = stat_file(self.target(relpath))
                 decision = image_decision(image, record, local)
                 if decision == "fetch":
-                    tasks.append(_Task(image, "image", relpath, update=local is not None))
+                    tasks.append(_Task(image, "image", relpath, local is not None, record is not None))
                 else:
                     self.unchanged.append(relpath)
                     self.skipped["image"] += 1
@@ -137,33 +136,54 @@ class _Run:
                         found.append(FileRecord(relpath, "image", image.id, local[0], local[1],
                                                 "written" if mine else "adopted"))
             if annotations and image.annotation_count:
-                self._plan_annotation(image, previous.get(image.id), tasks)
+                self._plan_annotation(image, tasks)
         return tasks, found
 
-    def _plan_annotation(self, image: Listed, known: Signals | None, tasks: list[_Task]) -> None:
+    def _record(self, relpath: str) -> FileRecord | None:
+        record = self.manifest.record(relpath)
+        return record if record is None or safe_recorded(record.relpath) else None
+
+    def _plan_annotation(self, image: Listed, tasks: list[_Task]) -> None:
         relpath = image.relpath + ".json"
-        record = self.records.get(relpath)
+        record = self._record(relpath)
         local = stat_file(self.target(relpath))
         current = record is not None and record.image_id == image.id and record.origin == "written" \
             and local == (record.size, record.mtime_ns)
-        same = known == (image.annotation_count, image.min_confidence, image.status)
-        if current and same and not self.options.refresh_annotations:
+        if current and not self.options.refresh_annotations and self.manifest.signal(image.id) == (
+                image.annotation_count, image.min_confidence, image.status):
             self.unchanged.append(relpath)
             self.skipped["annotation"] += 1
         else:
-            tasks.append(_Task(image, "annotation", relpath, update=local is not None))
+            tasks.append(_Task(image, "annotation", relpath, local is not None, record is not None))
 
     def stale(self, wanted: dict[str, Listed]) -> list[FileRecord]:
         """Recorded files that no image in scope wants any more (an image gone, or its annotations cleared)."""
-        keep: set[str] = set()
-        for relpath, image in wanted.items():
-            if self.options.mode != "annotations_only":
-                keep.add(relpath)
-            if self.options.mode != "images_only" and image.annotation_count:
-                keep.add(relpath + ".json")
-        return [record for path, record in self.records.items() if path not in keep]
+        images, annotations = self.options.mode != "annotations_only", self.options.mode != "images_only"
+
+        def wanted_file(path: str) -> bool:
+            if not safe_recorded(path):
+                return True  # not the mirror's to touch
+            if path in wanted:
+                return images
+            image = wanted.get(path[:-5]) if path.endswith(".json") else None
+            return annotations and image is not None and image.annotation_count > 0
+
+        return self.manifest.unwanted(wanted_file)
 
     # ------------------------------------------------------------------ fetching
+    async def fetch_images(self, tasks: list[_Task]) -> None:
+        """The images: from signed listings as far as they reach, each listing's URLs used at once; the rest
+        by the API's byte route."""
+        pending = {t.relpath: t for t in tasks}
+        workers = self.options.max_workers
+        async for batch in self.reader.signed_batches(pending):
+            async for _ in self.engine.run_bounded(self.fetch, batch, workers):
+                pass
+            for task in batch:
+                task.url = None  # let the URL go
+        async for _ in self.engine.run_bounded(self.fetch, list(pending.values()), workers):
+            pass
+
     async def fetch(self, task: _Task) -> None:
         """Write one file and record it; a failure is a row of the report, never an exception."""
         if self.reader.spent is not None:
@@ -179,12 +199,13 @@ class _Run:
         self.retries.extend(outcome.retries)
         if outcome.status == "downloaded":
             return
-        if self.reader.notice(outcome.cause):
+        if outcome.status == "expired":  # storage refused the signed URL: the API's byte route still serves it
+            task.url = None
+            await self.fetch(task)
+        elif self.reader.notice(outcome.cause):
             return
-        if isinstance(outcome.cause, NotFoundError):
+        elif isinstance(outcome.cause, NotFoundError):
             self._failed(task, "the image is no longer on the server (deleted during the sync)")
-        elif outcome.status == "expired":
-            self._failed(task, f"{outcome.error}; run the same call again for a fresh listing")
         else:
             self._failed(task, outcome.error)
 
@@ -214,7 +235,7 @@ class _Run:
     def _failed(self, task: _Task, error: str) -> None:
         self.failures.append(DownloadFailure(task.relpath, task.kind, error))
         self.task_failures += 1
-        if task.relpath not in self.records:
+        if not task.recorded:
             self.manifest.drop(task.relpath)  # its pending record: nothing of the mirror's is at that path
         self.reporter.advance(1, task.relpath)
 
@@ -245,7 +266,7 @@ class _Run:
         """Write an annotation file unless the folder holds those bytes already (then only record them)."""
         digest = annotation_digest(data)
         target = self.target(task.relpath)
-        record = self.records.get(task.relpath)
+        record = self._record(task.relpath)
         local = stat_file(target)
         if local is not None and local[0] == len(data) and target.read_bytes() == data:
             mine = record is not None and record.origin in ("written", "pending")
@@ -308,28 +329,22 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
                 retry_after=exc.retry_after, request_id=exc.request_id) from None
         run = _Run(engine, reader, root, options, manifest, reporter, dataset["id"])
         run.failures.extend(refused)
-        run.records = {p: r for p, r in manifest.records().items() if safe_recorded(p)}
-        previous = manifest.signals()
-        tasks, found = run.plan(wanted, previous)
+        tasks, found = run.plan(wanted)
+        gc.collect()  # the listing's pages are garbage now; a large one is worth giving back before the fetches
         if found:
             manifest.put_many(found)
         if tasks:
             manifest.put_many(FileRecord(t.relpath, t.kind, t.image.id, -1, -1, "pending") for t in tasks
-                              if t.relpath not in run.records)
+                              if not t.recorded)
             manifest.commit()
-            urls = await reader.signed_urls({t.relpath: t.image for t in tasks if t.kind == "image"})
-            for task in tasks:
-                task.url = urls.get(task.relpath) if task.kind == "image" else None
         reporter.start(len(tasks), unit="file", description=name)
         notes = [t for t in tasks if t.kind == "annotation"]
         exported = len(notes) >= EXPORT_FROM
         # The export is built on the server while the images arrive; what it did not cover is fetched after.
         export = asyncio.ensure_future(run.by_export(notes, name)) if exported else None
         try:
-            first = [t for t in tasks if t.kind == "image" or not exported]
-            async for _ in engine.run_bounded(run.fetch, first, options.max_workers):
-                pass
-            rest = await export if export is not None else []
+            await run.fetch_images([t for t in tasks if t.kind == "image"])
+            rest = await export if export is not None else notes
             async for _ in engine.run_bounded(run.fetch, rest, options.max_workers):
                 pass
         finally:
@@ -345,7 +360,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
         if tasks or found or run.deleted or manifest.exists:
             manifest.set_meta("dataset", {"id": dataset["id"], "name": dataset.get("name"),
                                           "classes": dataset.get("classes") or []})
-            manifest.replace_images(wanted.values())
+            manifest.replace_images(wanted)
         manifest.commit()
     left = len(tasks) - len(run.added) - len(run.updated) - run.task_failures - run.confirmed
     stopped = None

@@ -8,8 +8,8 @@ which counts what the call spent of the budget and notices when the budget is go
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from pictograph_api.api.datasets import get_dataset, get_dataset_download_listing
@@ -31,6 +31,16 @@ _LISTING_WORDS: dict[str, tuple[str, ...]] = {
     "new": ("new",), "annotate": ("in_progress", "annotate"), "review": ("in_progress", "review"),
     "complete": ("complete",),
 }
+
+
+class Wanted(Protocol):
+    """A file the mirror wants, as the listings see it: its image, and the signed URL a listing gave."""
+
+    image: Listed
+    url: str | None
+
+
+W = TypeVar("W", bound=Wanted)
 
 
 class Reader:
@@ -134,18 +144,18 @@ class Reader:
         return by_path
 
     # ------------------------------------------------------------------ signed URLs
-    async def signed_urls(self, wanted: dict[str, Listed]) -> dict[str, str]:
-        """Signed URLs for as many of ``wanted`` (by path) as download listings cover, in few listings.
+    async def signed_batches(self, pending: dict[str, W]) -> AsyncIterator[list[W]]:
+        """Give the images ``pending`` (by path) signed URLs from as few download listings as reach them, one
+        listing's worth at a time: each batch is taken out of ``pending`` with its ``url`` set, to be fetched
+        before the next listing is asked for (a listing's URLs are never all held at once, nor left to expire).
 
-        The listing of the caller's filter first; when it comes back full (it cannot be paged, §2.3), one
-        listing per status of the images still uncovered, each of which may fit under the cap.
+        The listing of the caller's filter first; when it comes back full (it cannot be paged, §2.3), one listing
+        per status of the images still pending, each of which may fit under the cap. What is left in
+        ``pending`` at the end, no listing covers.
         """
-        urls: dict[str, str] = {}
-        if not wanted:
-            return urls
         tried: set[str | None] = set()
         queue: list[str | None] = [self.scope.status_filter]
-        while queue and len(urls) < len(wanted):
+        while queue and pending:
             word = queue.pop(0)
             if word in tried:
                 continue
@@ -154,20 +164,26 @@ class Reader:
                 items = await self._listing(word)
             except PictographError:
                 if self.spent is not None:
-                    break  # the images no listing covered wait for the next run
+                    return  # the images no listing covered wait for the next run
                 if word == self.scope.status_filter:
                     raise
                 continue  # a status word this server does not take; the next may do
+            batch: list[W] = []
             for item in items:
                 path, url = item.get("filename"), item.get("image_url")
-                if isinstance(path, str) and path in wanted and isinstance(url, str) and url:
-                    urls[path] = url
-            if len(items) >= LISTING_LIMIT and self.scope.status_filter is None:
-                for path, image in wanted.items():
-                    if path not in urls:
-                        queue.extend(w for w in _LISTING_WORDS.get(image.status, (image.status,))
-                                     if w not in tried and w not in queue)
-        return urls
+                want = pending.get(path) if isinstance(path, str) else None
+                if want is not None and isinstance(url, str) and url:
+                    want.url = url
+                    batch.append(want)
+                    del pending[want.image.relpath]
+            full = len(items) >= LISTING_LIMIT
+            del items
+            if batch:
+                yield batch
+            if full and self.scope.status_filter is None:
+                for want in pending.values():
+                    status = want.image.status
+                    queue.extend(w for w in _LISTING_WORDS.get(status, (status,)) if w not in tried and w not in queue)
 
     async def _listing(self, status: str | None) -> list[dict[str, Any]]:
         self.listings += 1

@@ -152,9 +152,12 @@ def test_a_manifest_is_created_on_the_first_change_only(tmp_path: Path) -> None:
     with Manifest(tmp_path) as manifest:
         manifest.put(record())
         manifest.set_meta("dataset", {"id": "d", "classes": [{"name": "car"}]})
-        manifest.replace_images([listed()])
+        manifest.replace_images({"train/images/a.jpg": listed()})
     with Manifest(tmp_path) as manifest:
         assert manifest.records() == {"train/images/a.jpg": record()}
+        assert manifest.record("train/images/a.jpg") == record() and manifest.record("nope") is None
+        assert manifest.unwanted(lambda path: path != "train/images/a.jpg") == [record()]
+        assert manifest.unwanted(lambda path: True) == []
         assert manifest.meta("dataset") == {"id": "d", "classes": [{"name": "car"}]}
         assert list(manifest.images()) == [listed()]
 
@@ -162,13 +165,13 @@ def test_a_manifest_is_created_on_the_first_change_only(tmp_path: Path) -> None:
 def test_an_unchanged_manifest_is_not_written(tmp_path: Path) -> None:
     with Manifest(tmp_path) as manifest:
         manifest.set_meta("dataset", {"id": "d"})
-        manifest.replace_images([listed()])
+        manifest.replace_images({"train/images/a.jpg": listed()})
     path = tmp_path / MANIFEST_NAME
     before = path.stat().st_mtime_ns, path.read_bytes()
     with Manifest(tmp_path) as manifest:
-        assert manifest.signals() == {"i1": (2, 0.5, "complete")}
+        assert manifest.signal("i1") == (2, 0.5, "complete") and manifest.signal("other") is None
         manifest.set_meta("dataset", {"id": "d"})
-        assert manifest.replace_images([listed()]) is False
+        assert manifest.replace_images({"train/images/a.jpg": listed()}) is False
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME]
 
