@@ -23,7 +23,8 @@ from pictograph._args import check_name
 from pictograph._progress import ProgressReporter
 from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome, digest_of, local_state, unlink_quietly
-from pictograph._transfers._mirror import download_by_mirror, listed_sizes
+from pictograph._transfers._mirror import MirrorOptions, run_mirror
+from pictograph._transfers._mirror_list import Reader
 from pictograph._transfers._options import DownloadOptions, TransferOptions
 from pictograph._transfers._plan import (
     JOURNAL_NAME,
@@ -259,3 +260,27 @@ async def _sized(engine: Engine, name: str, root: Path, files: list[ListedFile],
         return files
     return [attrs.evolve(f, expected_size=sizes[f.relpath]) if f.kind == "image" and f.expected_size is None
             and f.relpath in sizes else f for f in files]
+
+
+async def download_by_mirror(engine: Engine, name: str, root: Path, options: DownloadOptions, max_workers: int,
+                             reporter: ProgressReporter) -> DownloadReport:
+    """A download the signed listing cannot do alone (it came back full, or the call filters by split, folder
+    or shard): the mirror without removals, its report told as a download's."""
+    mirror = MirrorOptions(options.mode, options.checked_scope(), False, max_workers)
+    run, report = await run_mirror(engine, name, root, mirror, reporter)
+    return DownloadReport(
+        output_dir=root, dataset_id=report.dataset_id,
+        images_downloaded=run.written["image"], annotations_downloaded=run.written["annotation"],
+        failures=report.failures, truncated=report.truncated,
+        images_skipped=run.skipped["image"], annotations_skipped=run.skipped["annotation"], skipped=run.unchanged,
+        retries=run.retries, listings=run.reader.listings, api_requests=report.api_requests, remaining=report.remaining,
+        stopped=report.stopped,
+    )
+
+
+async def listed_sizes(engine: Engine, name: str, options: DownloadOptions) -> dict[str, int]:
+    """``file_size`` of every image in scope, by path, from the images list (pages of 1,000)."""
+    reader = Reader(engine.transport, name, options.checked_scope())
+    dataset = await reader.dataset()
+    images, _refused = await reader.list_once(dataset["id"])
+    return {image.relpath: image.file_size for image in images.values()}

@@ -24,9 +24,8 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import attrs
 from pictograph_api.api.annotations import get_annotations
@@ -38,8 +37,21 @@ from pictograph._protocol import json_body
 from pictograph._request_count import counting_requests
 from pictograph._transfers._engine import Engine, Outcome
 from pictograph._transfers._manifest import Manifest
-from pictograph._transfers._mirror_disk import safe_recorded, stat_file, write_small
-from pictograph._transfers._mirror_export import EXPORT_FROM, annotations_by_export
+from pictograph._transfers._mirror_disk import (
+    remove_stale,
+    remove_work_folders,
+    safe_recorded,
+    stat_file,
+    write_small,
+    write_stream,
+)
+from pictograph._transfers._mirror_export import (
+    EXPORT_FROM,
+    IMAGES_EXPORT_FROM,
+    IMAGES_EXPORT_SHARE,
+    annotations_by_export,
+    images_by_export,
+)
 from pictograph._transfers._mirror_list import Reader
 from pictograph._transfers._mirror_plan import (
     FileRecord,
@@ -48,17 +60,17 @@ from pictograph._transfers._mirror_plan import (
     annotation_bytes,
     annotation_digest,
     annotations_of,
-    deletable,
     image_decision,
+    wanted_file,
 )
-from pictograph._transfers._options import DownloadOptions, SyncOptions, TransferOptions
+from pictograph._transfers._options import SyncOptions, TransferOptions
 from pictograph._transfers._plan import (
     ListedFile,
     LocalState,
     describe_error,
 )
 from pictograph.errors import NotFoundError, PictographError, RateLimitError
-from pictograph.reports import DownloadFailure, DownloadReport, DownloadRetry, SyncReport
+from pictograph.reports import DownloadFailure, DownloadRetry, SyncReport
 
 logger = logging.getLogger("pictograph")
 
@@ -158,22 +170,14 @@ class _Run:
 
     def stale(self, wanted: dict[str, Listed]) -> list[FileRecord]:
         """Recorded files that no image in scope wants any more (an image gone, or its annotations cleared)."""
-        images, annotations = self.options.mode != "annotations_only", self.options.mode != "images_only"
-
-        def wanted_file(path: str) -> bool:
-            if not safe_recorded(path):
-                return True  # not the mirror's to touch
-            if path in wanted:
-                return images
-            image = wanted.get(path[:-5]) if path.endswith(".json") else None
-            return annotations and image is not None and image.annotation_count > 0
-
-        return self.manifest.unwanted(wanted_file)
+        mode = self.options.mode
+        return self.manifest.unwanted(lambda path: not safe_recorded(path) or wanted_file(path, wanted, mode))
 
     # ------------------------------------------------------------------ fetching
-    async def fetch_images(self, tasks: list[_Task]) -> None:
+    async def fetch_images(self, tasks: list[_Task], in_scope: int) -> None:
         """The images: from signed listings as far as they reach, each listing's URLs used at once; the rest
-        by the API's byte route."""
+        from one export with images when they are many (``in_scope``: the images the call takes), else by the
+        API's byte route."""
         pending = {t.relpath: t for t in tasks}
         workers = self.options.max_workers
         async for batch in self.reader.signed_batches(pending):
@@ -181,8 +185,29 @@ class _Run:
                 pass
             for task in batch:
                 task.url = None  # let the URL go
+        if len(pending) >= IMAGES_EXPORT_FROM and len(pending) >= IMAGES_EXPORT_SHARE * in_scope \
+                and self.reader.spent is None:
+            await self._images_by_export(pending)
         async for _ in self.engine.run_bounded(self.fetch, list(pending.values()), workers):
             pass
+
+    async def _images_by_export(self, pending: dict[str, _Task]) -> None:
+        """The images no listing covered, from one export with images (taken out of ``pending`` as they land)."""
+
+        def take(path: str, stream: IO[bytes]) -> None:
+            task = pending.pop(path)
+            target = self.target(task.relpath)
+            local = write_stream(target, stream, task.image.file_size, self.dirs)
+            self._landed(task, None, LocalState(*local))
+
+        try:
+            await images_by_export(self.engine, self.reader.name, self.options.scope.status_filter,
+                                   {p: t.image.file_size for p, t in pending.items()}, take,
+                                   timeout=max(600.0, len(pending) / 20), workdir=self.root)
+        except PictographError as exc:
+            if not self.reader.notice(exc) and self.reader.spent is None:
+                logger.info("no export with images for %r (%s): fetching the %d images no listing covers one "
+                            "by one", self.reader.name, describe_error(exc), len(pending))
 
     async def fetch(self, task: _Task) -> None:
         """Write one file and record it; a failure is a row of the report, never an exception."""
@@ -281,34 +306,15 @@ class _Run:
             return
         self._landed(task, digest, LocalState(*write_small(target, data, self.dirs)))
 
-    # ------------------------------------------------------------------ removing
-    def remove(self, stale: Iterable[FileRecord]) -> None:
-        """Delete stale files the mirror wrote and nobody changed since; keep (and report) the others."""
-        for record in stale:
-            target = self.target(record.relpath)
-            local = stat_file(target)
-            if local is None:
-                self.manifest.drop(record.relpath)  # gone already (the user, or a run stopped after the unlink)
-            elif not deletable(record, local):
-                self.kept.append(record.relpath)
-            else:
-                try:
-                    target.unlink()
-                except OSError as exc:
-                    self.failures.append(DownloadFailure(record.relpath, record.kind, f"could not delete: {exc}"))
-                    continue
-                self.manifest.drop(record.relpath)
-                self.deleted.append(record.relpath)
-
-
 async def mirror_dataset(engine: Engine, name: str, root: Path, options: MirrorOptions,
                          reporter: ProgressReporter) -> SyncReport:
     """One mirror run from listing to report (see the module docstring)."""
-    return (await _mirror(engine, name, root, options, reporter))[1]
+    return (await run_mirror(engine, name, root, options, reporter))[1]
 
 
-async def _mirror(engine: Engine, name: str, root: Path, options: MirrorOptions,
-                  reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
+async def run_mirror(engine: Engine, name: str, root: Path, options: MirrorOptions,
+                     reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
+    """A mirror run, and its state (for callers that tell its outcome in their own report)."""
     with counting_requests() as counter:
         run, report = await _mirror_run(engine, name, root, options, reporter)
     return run, attrs.evolve(report, api_requests=counter[0])
@@ -317,6 +323,7 @@ async def _mirror(engine: Engine, name: str, root: Path, options: MirrorOptions,
 async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOptions,
                       reporter: ProgressReporter) -> tuple[_Run, SyncReport]:
     reader = Reader(engine.transport, name, options.scope)
+    remove_work_folders(root)  # an export a killed run was reading
     with Manifest(root) as manifest:
         try:
             dataset, wanted, refused, whole = await reader.images()
@@ -343,7 +350,7 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
         # The export is built on the server while the images arrive; what it did not cover is fetched after.
         export = asyncio.ensure_future(run.by_export(notes, name)) if exported else None
         try:
-            await run.fetch_images([t for t in tasks if t.kind == "image"])
+            await run.fetch_images([t for t in tasks if t.kind == "image"], len(wanted))
             rest = await export if export is not None else notes
             async for _ in engine.run_bounded(run.fetch, rest, options.max_workers):
                 pass
@@ -356,7 +363,10 @@ async def _mirror_run(engine: Engine, name: str, root: Path, options: MirrorOpti
             reporter.finish()
             manifest.commit()
         if options.delete and whole and reader.spent is None:
-            run.remove(run.stale(wanted))
+            deleted, kept, failed = remove_stale(root, run.stale(wanted), manifest)
+            run.deleted.extend(deleted)
+            run.kept.extend(kept)
+            run.failures.extend(failed)
         if tasks or found or run.deleted or manifest.exists:
             manifest.set_meta("dataset", {"id": dataset["id"], "name": dataset.get("name"),
                                           "classes": dataset.get("classes") or []})
@@ -387,27 +397,3 @@ async def sync_dataset(engine: Engine, name: str, output_dir: str | os.PathLike[
     root.mkdir(parents=True, exist_ok=True)
     mirror = MirrorOptions(options.mode, scope, delete, max_workers, refresh)
     return await mirror_dataset(engine, name, root, mirror, transfer.reporter(per="file"))
-
-
-async def download_by_mirror(engine: Engine, name: str, root: Path, options: DownloadOptions, max_workers: int,
-                             reporter: ProgressReporter) -> DownloadReport:
-    """A download the signed listing cannot do alone (it came back full, or the call filters by split, folder
-    or shard): the mirror without removals, its report told as a download's."""
-    mirror = MirrorOptions(options.mode, options.checked_scope(), False, max_workers)
-    run, report = await _mirror(engine, name, root, mirror, reporter)
-    return DownloadReport(
-        output_dir=root, dataset_id=report.dataset_id,
-        images_downloaded=run.written["image"], annotations_downloaded=run.written["annotation"],
-        failures=report.failures, truncated=report.truncated,
-        images_skipped=run.skipped["image"], annotations_skipped=run.skipped["annotation"], skipped=run.unchanged,
-        retries=run.retries, listings=run.reader.listings, api_requests=report.api_requests, remaining=report.remaining,
-        stopped=report.stopped,
-    )
-
-
-async def listed_sizes(engine: Engine, name: str, options: DownloadOptions) -> dict[str, int]:
-    """``file_size`` of every image in scope, by path, from the images list (pages of 1,000)."""
-    reader = Reader(engine.transport, name, options.checked_scope())
-    dataset = await reader.dataset()
-    images, _refused = await reader.list_once(dataset["id"])
-    return {image.relpath: image.file_size for image in images.values()}

@@ -1,13 +1,20 @@
-"""What the mirror reads and writes on disk by itself: a file's size and time, small files, recorded paths."""
+"""What the mirror does on disk by itself: a file's size and time, small files and streams written through
+``.part``, recorded paths checked, stale files removed (only the mirror's own, unchanged since)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from pictograph._fileio import WRITE_FLAGS, write_all
-from pictograph._transfers._plan import UnsafePathError, part_path, safe_parts
+from pictograph._transfers._manifest import Manifest
+from pictograph._transfers._mirror_plan import WORK_PREFIX, FileRecord, deletable
+from pictograph._transfers._plan import COPY_CHUNK, UnsafePathError, part_path, safe_parts
+from pictograph.reports import DownloadFailure
 
 
 def stat_file(path: Path) -> tuple[int, int] | None:
@@ -46,3 +53,57 @@ def safe_recorded(relpath: str) -> bool:
     except UnsafePathError:
         return False
     return True
+
+
+def write_stream(target: Path, stream: IO[bytes], size: int, dirs: set[Path]) -> tuple[int, int]:
+    """Copy ``stream`` to ``target`` through ``NAME.part`` and a rename, refusing another size than ``size``."""
+    if target.parent not in dirs:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dirs.add(target.parent)
+    part = part_path(target)
+    try:
+        with open(part, "wb") as out:
+            shutil.copyfileobj(stream, out, COPY_CHUNK)
+            out.flush()
+            st = os.fstat(out.fileno())
+        if st.st_size != size:
+            raise OSError(f"{target.name}: got {st.st_size} bytes, the images list says {size}")
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return st.st_size, st.st_mtime_ns
+
+
+def remove_work_folders(root: Path) -> None:
+    """Remove what a stopped run left of the exports it was reading (folders of the reserved name only)."""
+    for leftover in root.glob(WORK_PREFIX + "*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def remove_stale(root: Path, stale: Iterable[FileRecord], manifest: Manifest) -> tuple[
+        list[str], list[str], list[DownloadFailure]]:
+    """Delete the stale files the mirror wrote and nobody changed since; keep the others.
+
+    Returns the paths deleted, the paths kept (not the mirror's own, or edited since), and the failures.
+    """
+    deleted: list[str] = []
+    kept: list[str] = []
+    failures: list[DownloadFailure] = []
+    for record in stale:
+        target = root.joinpath(*record.relpath.split("/"))
+        local = stat_file(target)
+        if local is None:
+            manifest.drop(record.relpath)  # gone already (the user, or a run stopped after the unlink)
+        elif not deletable(record, local):
+            kept.append(record.relpath)
+        else:
+            try:
+                target.unlink()
+            except OSError as exc:
+                failures.append(DownloadFailure(record.relpath, record.kind, f"could not delete: {exc}"))
+                continue
+            manifest.drop(record.relpath)
+            deleted.append(record.relpath)
+    return deleted, kept, failures

@@ -23,6 +23,8 @@ SPLITS: frozenset[str] = frozenset({"train", "val", "test"})
 # The mirror's own records, in the output folder; the names a dataset can never take (see ``plan_files``).
 MANIFEST_NAME = ".pictograph-mirror.sqlite"
 RESERVED_NAMES = frozenset({MANIFEST_NAME, MANIFEST_NAME + "-journal", JOURNAL_NAME})
+#: The temporary folder an export with images is read from, inside the output folder.
+WORK_PREFIX = ".pictograph-export-"
 
 FileDecision = Literal["fetch", "skip", "adopt"]
 
@@ -63,7 +65,7 @@ def listed_from_json(item: Any, *, windows: bool = os.name == "nt") -> Listed:
     path = f"{folder}/{filename}" if folder and isinstance(filename, str) else filename
     parts = safe_parts(path, windows=windows)
     relpath = "/".join(parts)
-    if parts[0] in RESERVED_NAMES or relpath.endswith(PART_SUFFIX):
+    if parts[0] in RESERVED_NAMES or parts[0].startswith(WORK_PREFIX) or relpath.endswith(PART_SUFFIX):
         raise UnsafePathError(f"filename {path!r} is reserved for the SDK's own files")
     confidence = item.get("min_confidence")
     split = item.get("split")
@@ -190,6 +192,15 @@ def image_decision(image: Listed, record: FileRecord | None, local: tuple[int, i
     if record.origin == "pending":
         return "adopt"  # renamed into place by a run that stopped before it could say so
     return "skip"
+
+
+def wanted_file(path: str, wanted: Mapping[str, Listed], mode: str) -> bool:
+    """Whether a recorded file is still one the mirror keeps: an image in scope, or the annotation file of an
+    image in scope that has annotations (in a mode that keeps that kind)."""
+    if path in wanted:
+        return mode != "annotations_only"
+    image = wanted.get(path[:-5]) if path.endswith(".json") else None
+    return mode != "images_only" and image is not None and image.annotation_count > 0
 
 
 def deletable(record: FileRecord, local: tuple[int, int] | None) -> bool:

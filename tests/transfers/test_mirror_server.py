@@ -366,3 +366,23 @@ def test_without_an_export_the_annotation_files_are_fetched_one_by_one(tmp_path:
         assert tree(tmp_path) == expected_tree(server) and report.ok
         annotated = sum(1 for r in rows(server) if r["annotations"])
         assert report.api_requests > annotated  # one request per annotation file
+
+
+def test_images_no_listing_covers_come_from_one_export_when_they_are_many(
+        server: MockServer, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pictograph._transfers import _mirror, _mirror_list
+
+    async def no_listing(self: Any, pending: Any) -> Any:  # a server whose download listings reach nothing
+        for _ in ():
+            yield []
+
+    monkeypatch.setattr(_mirror_list.Reader, "signed_batches", no_listing)
+    monkeypatch.setattr(_mirror, "IMAGES_EXPORT_FROM", 50)
+    server.reset_api_requests()
+    report = client.datasets.sync("bench", tmp_path, mode="images_only")
+    assert tree(tmp_path) == expected_tree(server, "images_only") and report.ok
+    assert report.api_requests == server.api_requests() < 25  # not one byte-route request per image
+    assert not list(tmp_path.glob(".pictograph-export-*")) and not list(tmp_path.rglob("*.part"))
+    assert [e.name for e in client.exports.list(dataset_name="bench")] == []
+    again = client.datasets.sync("bench", tmp_path, mode="images_only")
+    assert not again.changed and again.unchanged == len(rows(server))
