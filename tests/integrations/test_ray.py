@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -244,3 +247,50 @@ def test_the_key_is_in_no_pickled_task_no_row_and_no_session_file(
             seen += 1
             assert key not in path.read_bytes(), f"the API key is in Ray's session file {path}"
     assert seen > 10  # the logs of the workers that ran the tasks above were read
+
+
+def _kill_the_writer_once_a_save_landed(server: MockServer, done: threading.Event) -> list[int]:
+    """Watch the server; once the first bulk save has reached it (and stalls there), SIGKILL the Ray worker
+    process running the write task, the way a lost node ends it. The PIDs killed."""
+    killed: list[int] = []
+    while not done.is_set() and not killed:
+        if server.api_requests() >= 2:  # the driver's dataset lookup, then the first save
+            for proc in Path("/proc").iterdir():
+                try:
+                    title = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+                except OSError:
+                    continue
+                if title.startswith(b"ray::") and b"Write" in title:
+                    os.kill(int(proc.name), signal.SIGKILL)
+                    killed.append(int(proc.name))
+        time.sleep(0.01)
+    return killed
+
+
+def test_a_write_task_whose_worker_is_killed_after_a_save_is_rerun_and_writes_nothing_twice(
+        opts: dict[str, Any], server: MockServer) -> None:
+    source = read_images("bench", annotations=False, override_num_blocks=1, client_options=opts).materialize()
+    source = source.repartition(1).materialize()
+    server.reset_api_requests()
+    # The first save is applied, then its answer waits 3 s: the writer is killed while it waits.
+    server.faults.update(script=["ok", "stall"], stall_min_ms=3000, stall_max_ms=3000)
+    done = threading.Event()
+    killed: list[int] = []
+    watcher = threading.Thread(target=lambda: killed.extend(_kill_the_writer_once_a_save_landed(server, done)))
+    watcher.start()
+    try:
+        report = write_annotations(source.map_batches(_predictions, batch_format="pandas"), "bench",
+                                   client_options=opts, ray_remote_args={"max_retries": 2})
+    finally:
+        done.set()
+        watcher.join()
+        server.faults.reset()
+    assert killed, "no write task was killed: the test proved nothing"
+    # The driver's lookup, the killed task's first save, then the rerun's saves of 200, 200 and 100 images.
+    assert server.api_requests() == 1 + 1 + 3
+    assert report.ok and report.saved == IMAGES
+    sizes = {r["id"]: r for r in source.select_columns(["id", "width", "height"]).take_all()}
+    saved = _server_annotations(server)
+    assert len(saved) == IMAGES
+    for image_id, found in saved.items():
+        assert [(a["name"], a["confidence"], a["bounding_box"]) for a in found] == _expected(sizes[image_id])
