@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import attrs
 from pictograph_api.api.annotations import get_annotations
@@ -69,6 +69,7 @@ from pictograph._transfers._plan import (
     LocalState,
     describe_error,
 )
+from pictograph._transfers._zipstream import Readable
 from pictograph.errors import NotFoundError, PictographError, RateLimitError
 from pictograph.reports import DownloadFailure, DownloadRetry, SyncReport
 
@@ -185,6 +186,8 @@ class _Run:
                 pass
             for task in batch:
                 task.url = None  # let the URL go
+            del batch
+            gc.collect()  # a listing's 10,000 parsed items, given back before the next one is asked for
         if len(pending) >= IMAGES_EXPORT_FROM and len(pending) >= IMAGES_EXPORT_SHARE * in_scope \
                 and self.reader.spent is None:
             await self._images_by_export(pending)
@@ -194,7 +197,7 @@ class _Run:
     async def _images_by_export(self, pending: dict[str, _Task]) -> None:
         """The images no listing covered, from one export with images (taken out of ``pending`` as they land)."""
 
-        def take(path: str, stream: IO[bytes]) -> None:
+        def take(path: str, stream: Readable) -> None:
             task = pending.pop(path)
             target = self.target(task.relpath)
             local = write_stream(target, stream, task.image.file_size, self.dirs)

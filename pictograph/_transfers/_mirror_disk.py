@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 
 from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph._transfers._manifest import Manifest
 from pictograph._transfers._mirror_plan import WORK_PREFIX, FileRecord, deletable
 from pictograph._transfers._plan import COPY_CHUNK, UnsafePathError, part_path, safe_parts
+from pictograph._transfers._zipstream import Readable
 from pictograph.reports import DownloadFailure
 
 
@@ -55,7 +56,7 @@ def safe_recorded(relpath: str) -> bool:
     return True
 
 
-def write_stream(target: Path, stream: IO[bytes], size: int, dirs: set[Path]) -> tuple[int, int]:
+def write_stream(target: Path, stream: Readable, size: int, dirs: set[Path]) -> tuple[int, int]:
     """Copy ``stream`` to ``target`` through ``NAME.part`` and a rename, refusing another size than ``size``."""
     if target.parent not in dirs:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +64,8 @@ def write_stream(target: Path, stream: IO[bytes], size: int, dirs: set[Path]) ->
     part = part_path(target)
     try:
         with open(part, "wb") as out:
-            shutil.copyfileobj(stream, out, COPY_CHUNK)
+            for block in iter(functools.partial(stream.read, COPY_CHUNK), b""):
+                out.write(block)
             out.flush()
             st = os.fstat(out.fileno())
         if st.st_size != size:

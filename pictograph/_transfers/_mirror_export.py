@@ -23,9 +23,10 @@ import time
 import zipfile
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from pictograph._transfers._mirror_plan import WORK_PREFIX, annotations_of
+from pictograph._transfers._zipstream import Readable, Reader, read_members
 from pictograph.errors import PictographError
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _image_path(member: str, wanted: Collection[str], suffix: str) -> str | None
 
 async def read_export(
     engine: Engine, dataset: str, status_filter: str | None, *, include_images: bool,
-    read: Callable[[zipfile.ZipFile, zipfile.ZipInfo], None], timeout: float, workdir: Path | None = None,
+    read: Reader, timeout: float, workdir: Path | None = None,
 ) -> None:
     """Build an export of ``dataset`` in the ``pictograph`` format and hand each ZIP member to ``read``.
 
@@ -92,9 +93,7 @@ async def read_export(
             archive = Path(work) / "export.zip"
             await client.exports.download(dataset, name, archive)
             try:
-                with zipfile.ZipFile(archive) as zf:
-                    for member in zf.infolist():
-                        read(zf, member)
+                read_members(archive, read)
             except (zipfile.BadZipFile, ValueError, OSError) as exc:
                 raise PictographError(f"the export {name!r} could not be read: {exc}") from exc
     finally:
@@ -111,10 +110,10 @@ async def annotations_by_export(
     """Hand each wanted image's annotations (by image path) from one annotations-only export to ``take``."""
     taken: set[str] = set()  # a server may put an image in two of an export's folders: the first one counts
 
-    def read(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-        path = _image_path(member.filename, wanted, ".json")
+    def read(member: str, size: int, open_member: Callable[[], Readable]) -> None:
+        path = _image_path(member, wanted, ".json")
         if path is not None and path not in taken:
-            take(path, annotations_of(json.loads(zf.read(member))))
+            take(path, annotations_of(json.loads(open_member().read())))
             taken.add(path)
 
     await read_export(engine, dataset, status_filter, include_images=False, read=read, timeout=timeout)
@@ -122,17 +121,16 @@ async def annotations_by_export(
 
 async def images_by_export(
     engine: Engine, dataset: str, status_filter: str | None, wanted: dict[str, int],
-    take: Callable[[str, IO[bytes]], None], *, timeout: float, workdir: Path,
+    take: Callable[[str, Readable], None], *, timeout: float, workdir: Path,
 ) -> None:
     """Hand each wanted image (by image path, with its listed size) from one export with images to
     ``take(image_path, stream)``; a member of another size is not the image and is left out."""
     taken: set[str] = set()
 
-    def read(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-        path = _image_path(member.filename, wanted, "")
-        if path is not None and path not in taken and member.file_size == wanted[path]:
-            with zf.open(member) as stream:
-                take(path, stream)
+    def read(member: str, size: int, open_member: Callable[[], Readable]) -> None:
+        path = _image_path(member, wanted, "")
+        if path is not None and path not in taken and size == wanted[path]:
+            take(path, open_member())
             taken.add(path)
 
     await read_export(engine, dataset, status_filter, include_images=True, read=read, timeout=timeout,
