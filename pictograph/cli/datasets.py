@@ -254,10 +254,12 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
 @click.option("--status", "status_filter", default=None, help="Only images with this status (e.g. complete).")
 @_scope_options
 @click.option("--no-delete", is_flag=True, help="Keep the files of images that are gone from the dataset.")
+@click.option("--refresh-annotations", is_flag=True,
+              help="Compare every annotation file with the server's (finds edits the images list cannot show).")
 @click.option("--workers", type=click.IntRange(1, 64), default=10, show_default=True)
 @common_options
 def sync_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str | None, split: str | None,
-                 folder: str | None, no_delete: bool, workers: int) -> None:
+                 folder: str | None, no_delete: bool, refresh_annotations: bool, workers: int) -> None:
     """Make OUTPUT_DIR an exact copy of DATASET: fetch what is new or changed, remove what is gone.
 
     Only files this command wrote are ever removed; files of your own in OUTPUT_DIR are left alone.
@@ -266,7 +268,7 @@ def sync_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str |
     out = get_output()
     report = client.datasets.sync(dataset, output_dir, mode=mode, status_filter=status_filter, split=split,
                                   folder=folder, delete=not no_delete, max_workers=workers,
-                                  progress=out.reporter())
+                                  progress=out.reporter(), refresh_annotations=refresh_annotations)
     if report.stopped:
         out.warn(report.stopped)
     if report.note:

@@ -108,6 +108,23 @@ def test_sync_filters_keep_exactly_what_they_name(cli: Cli, server: MockServer, 
     assert want and files(tmp_path) == want == set(report["added"])
 
 
+def test_refresh_annotations_finds_an_edit_the_images_list_cannot_show(
+        cli: Cli, server: MockServer, tmp_path: Path) -> None:
+    cli.json("datasets", "sync", "bench", str(tmp_path))
+    rows = server.state.storage.all("SELECT * FROM images WHERE annotations != '[]' ORDER BY seq")
+    row = rows[0]
+    folder = row["directory_path"].strip("/")
+    path = f"{folder}/{row['filename']}" if folder else row["filename"]
+    moved = [dict(a, bounding_box={**a["bounding_box"], "x": a["bounding_box"]["x"] + 1}) for a in row["annotations"]]
+    with server.client() as client:
+        client.annotations.save_by_path("bench", path, moved)
+    assert cli.json("datasets", "sync", "bench", str(tmp_path))["updated"] == []
+    refreshed = cli.json("datasets", "sync", "bench", str(tmp_path), "--refresh-annotations")
+    assert refreshed["updated"] == [path + ".json"]
+    written = json.loads((tmp_path / (path + ".json")).read_text())["annotations"]
+    assert [a["bounding_box"] for a in written] == [a["bounding_box"] for a in moved]
+
+
 def test_sync_removes_gone_images_unless_no_delete(cli: Cli, server: MockServer, tmp_path: Path) -> None:
     cli.json("datasets", "sync", "bench", str(tmp_path), "--mode", "images_only", "--folder", "/a")
     (tmp_path / "notes.txt").write_text("mine")
