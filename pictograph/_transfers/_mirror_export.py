@@ -78,14 +78,14 @@ async def read_export(
         dataset, name, format="pictograph", include_images=include_images,
         status_filter="all" if status_filter is None else status_filter, wait=False)
     try:
-        # Polls start short and double (a small export is ready in a fraction of a second, a large one takes
+        # Polls start short and grow by half (a small export is ready in a fraction of a second, a large one takes
         # minutes), so the wait costs a few requests whatever the size.
         delay, deadline = _FIRST_POLL, time.monotonic() + timeout
         while export.status not in ("completed", "failed"):
             if time.monotonic() > deadline:
                 raise PictographError(f"the export {name!r} was not ready after {timeout:.0f} s")
             await asyncio.sleep(delay)
-            delay = min(2 * delay, _LAST_POLL)
+            delay = min(1.5 * delay, _LAST_POLL)
             export = await client.exports.get(dataset, name)
         if export.status != "completed":
             raise PictographError(f"the export {name!r} ended {export.status}: {export.error_message or ''}")
