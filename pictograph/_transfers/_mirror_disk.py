@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from pictograph._fileio import WRITE_FLAGS, write_all
 from pictograph._transfers._manifest import Manifest
 from pictograph._transfers._mirror_plan import WORK_PREFIX, FileRecord, deletable
 from pictograph._transfers._plan import COPY_CHUNK, UnsafePathError, part_path, safe_parts
@@ -29,22 +29,7 @@ def stat_file(path: Path) -> tuple[int, int] | None:
 
 def write_small(target: Path, data: bytes, dirs: set[Path]) -> tuple[int, int]:
     """Write a small file through ``NAME.part`` and a rename; its size and modification time."""
-    if target.parent not in dirs:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        dirs.add(target.parent)
-    part = part_path(target)
-    try:
-        fd = os.open(part, WRITE_FLAGS, 0o666)
-        try:
-            write_all(fd, data)
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return st.st_size, st.st_mtime_ns
+    return write_stream(target, io.BytesIO(data), len(data), dirs)
 
 
 def safe_recorded(relpath: str) -> bool:

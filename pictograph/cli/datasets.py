@@ -200,10 +200,17 @@ def delete_dataset(dataset: str, yes: bool) -> None:
                                          ("directories deleted", "directories_deleted")])
 
 
-def _scope_options(f: Any) -> Any:
+def _transfer_arguments(f: Any) -> Any:
+    """DATASET OUTPUT_DIR and what to take of the dataset: the arguments download and sync share."""
     f = click.option("--folder", default=None, help="Only images in this folder and its sub-folders (e.g. /train).")(f)
-    return click.option("--split", type=click.Choice(["train", "val", "test"]), default=None,
-                        help="Only images of this split.")(f)
+    f = click.option("--split", type=click.Choice(["train", "val", "test"]), default=None,
+                     help="Only images of this split.")(f)
+    f = click.option("--status", "status_filter", default=None,
+                     help="Only images with this status (e.g. complete).")(f)
+    f = click.option("--mode", type=click.Choice(["full", "images_only", "annotations_only"]), default="full",
+                     show_default=True)(f)
+    f = click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))(f)
+    return click.argument("dataset")(f)
 
 
 def _failure_lines(failures: list[Any]) -> list[str]:
@@ -214,12 +221,7 @@ def _failure_lines(failures: list[Any]) -> list[str]:
 
 
 @datasets.command("download")
-@click.argument("dataset")
-@click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["full", "images_only", "annotations_only"]), default="full",
-              show_default=True)
-@click.option("--status", "status_filter", default=None, help="Only images with this status (e.g. complete).")
-@_scope_options
+@_transfer_arguments
 @click.option("--workers", type=click.IntRange(1, 64), default=10, show_default=True)
 @common_options
 def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: str | None, split: str | None,
@@ -247,12 +249,7 @@ def download_dataset(dataset: str, output_dir: Path, mode: str, status_filter: s
 
 
 @datasets.command("sync")
-@click.argument("dataset")
-@click.argument("output_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["full", "images_only", "annotations_only"]), default="full",
-              show_default=True)
-@click.option("--status", "status_filter", default=None, help="Only images with this status (e.g. complete).")
-@_scope_options
+@_transfer_arguments
 @click.option("--no-delete", is_flag=True, help="Keep the files of images that are gone from the dataset.")
 @click.option("--refresh-annotations", is_flag=True,
               help="Compare every annotation file with the server's (finds edits the images list cannot show).")
