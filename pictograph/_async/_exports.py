@@ -13,13 +13,14 @@ from pictograph_api.api.exports import create_export, delete_export, get_export,
 from pictograph_api.models.export_create import ExportCreate
 from pictograph_api.types import UNSET
 
+from pictograph import _transfers  # its engine is imported on the first transfer, not with this module
 from pictograph._args import check_flag, check_name, check_optional_text, check_range
 from pictograph._async._paging import AsyncOffsetPager
 from pictograph._async._polling import check_wait_arguments, wait_for_job
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
-from pictograph._transfers import AsyncTransfers, TransferOptions
+from pictograph._transfers import TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Export, ExportFormat
 
@@ -232,7 +233,7 @@ class AsyncExports:
             client.exports.download("road-signs", "for-yolov8", "road-signs.zip")
         """
         try:
-            return await AsyncTransfers.of(self._client).download_export(
+            return await _transfers.AsyncTransfers.of(self._client).download_export(
                 dataset_name, name, output_path, TransferOptions(progress=progress)
             )
         except NotFoundError as exc:

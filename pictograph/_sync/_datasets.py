@@ -21,12 +21,13 @@ from pictograph_api.models.dataset_create import DatasetCreate
 from pictograph_api.models.dataset_update import DatasetUpdate
 from pictograph_api.types import UNSET, Unset
 
+from pictograph import _transfers  # its engine is imported on the first transfer, not with this module
 from pictograph._args import check_flag, check_name, check_optional_text, check_range, is_uuid, suggestion
 from pictograph._sync._paging import OffsetPager
 from pictograph._model_base import build, read_page
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import unwrap
-from pictograph._transfers import Transfers, DownloadOptions, SyncOptions, TransferOptions
+from pictograph._transfers import DownloadOptions, SyncOptions, TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Dataset, DatasetClass, DatasetDeleteSummary, Image
 from pictograph.reports import DownloadReport, SyncReport
@@ -336,7 +337,7 @@ class Datasets:
             print(report.images_downloaded, report.annotations_downloaded, len(report.failures))
         """
         try:
-            return Transfers.of(self._client).download_dataset(
+            return _transfers.Transfers.of(self._client).download_dataset(
                 name, output_dir, DownloadOptions(mode, status_filter, split, folder, shard),
                 TransferOptions(max_workers, progress, show_progress),
             )
@@ -382,7 +383,7 @@ class Datasets:
             print(len(report.added), "new,", len(report.deleted), "removed,", report.unchanged, "unchanged")
         """
         try:
-            return Transfers.of(self._client).sync_dataset(
+            return _transfers.Transfers.of(self._client).sync_dataset(
                 name, output_dir,
                 SyncOptions(mode, status_filter, split, folder, shard, delete, refresh_annotations),
                 TransferOptions(max_workers, progress, show_progress),

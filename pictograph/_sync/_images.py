@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from pictograph_api.api.images import delete_image_by_path, get_image_bytes, get_image_metadata
 from pictograph_api.types import UNSET
 
+from pictograph import _transfers  # its engine is imported on the first transfer, not with this module
 from pictograph._args import check_flag, check_name, image_path_of
 from pictograph._sync._listing import fetch_page, listing_query, subtree_filter
 from pictograph._sync._paging import OffsetPager
 from pictograph._model_base import build
 from pictograph._progress import ProgressReporter
 from pictograph._protocol import schema_error, unwrap
-from pictograph._transfers import Transfers, TransferOptions
+from pictograph._transfers import TransferOptions
 from pictograph.errors import NotFoundError
 from pictograph.models import Image
 from pictograph.reports import BulkUploadReport
@@ -161,7 +162,7 @@ class Images:
             client.images.download("road-signs", "train/img_001.jpg", "img_001.jpg")
         """
         try:
-            return Transfers.of(self._client).download_image(dataset, image_path, output_path)
+            return _transfers.Transfers.of(self._client).download_image(dataset, image_path, output_path)
         except NotFoundError as exc:
             raise self._client.datasets._explain_miss(dataset, exc, f"image {image_path!r}") from None
 
@@ -184,7 +185,7 @@ class Images:
             image = client.images.upload("road-signs", "stop.jpg", folder_path="/train/images")
             print(image.id, image.width, image.height)
         """
-        return Transfers.of(self._client).upload(dataset, file_path, folder_path, filename, content_type)
+        return _transfers.Transfers.of(self._client).upload(dataset, file_path, folder_path, filename, content_type)
 
     def upload_many(
         self,
@@ -213,6 +214,6 @@ class Images:
             report = client.images.upload_many("road-signs", ["a.jpg", "b.png"], folder_path="/train")
             print(len(report.succeeded), [f.filename for f in report.failed])
         """
-        return Transfers.of(self._client).upload_many(
+        return _transfers.Transfers.of(self._client).upload_many(
             dataset, file_paths, folder_path, TransferOptions(max_workers, progress, show_progress, shard)
         )

@@ -237,3 +237,16 @@ def test_an_injected_transport_never_loads_tls_settings(monkeypatch: pytest.Monk
     assert client._transport.ssl_context is None
     client.close()
     assert made == []
+
+
+def test_reaching_the_resources_does_not_import_the_transfer_engine() -> None:
+    code = (
+        "import sys, pictograph\n"
+        "c = pictograph.Client(api_key='pk_test_lazy')\n"
+        "c.datasets, c.images, c.exports\n"
+        "engine = [m for m in ('pictograph._transfers._engine', 'pictograph._transfers._front', "
+        "'pictograph._transfers._threaded', 'h11') if m in sys.modules]\n"
+        "print(engine)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
