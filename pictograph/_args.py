@@ -73,3 +73,24 @@ def check_optional_text(name: str, value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValueError(f"{name} must be a string or None, got {value!r}")
     return value
+
+
+SPLITS = ("train", "val", "test")
+
+
+def check_split(value: object) -> str | None:
+    """``split`` as the API takes it (``train``, ``val``, ``test`` or ``None``); ``ValueError`` otherwise."""
+    if value is None or (isinstance(value, str) and value in SPLITS):
+        return value
+    raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))} or None, got {value!r}")
+
+
+def in_folder(directory_path: str | None, folder: str | None) -> bool:
+    """Whether ``directory_path`` is ``folder`` (normalized, §3.2) or one of its sub-folders, compared part by
+    part (``/a`` holds ``/a/b``, not ``/ab``); every folder is in ``None`` and ``"/"``."""
+    if folder is None or folder == "/":
+        return True
+    path = directory_path or "/"
+    if not path.startswith("/") or path.endswith("/") or "//" in path or "\\" in path:
+        path = normalize_folder(path)
+    return path == folder or path.startswith(folder + "/")

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pictograph._args import normalize_folder
+from pictograph._args import check_split, in_folder, normalize_folder
 from pictograph._canonical import check_response_annotations
 from pictograph._transfers._manifest import Manifest, manifest_path
-from pictograph._transfers._mirror_plan import annotations_of, check_split, in_folder
+from pictograph._transfers._mirror_plan import annotations_of
 from pictograph.errors import PictographError
 from pictograph.formats._model import obb_corners, ring_area
 
@@ -89,7 +89,7 @@ def open_index(root: str | os.PathLike[str], *, split: str | None = None, folder
         meta = manifest.meta("dataset")
         rows = [image for image in manifest.images()
                 if (split is None or image.split == split)
-                and (subtree is None or in_folder(subtree, image.directory_path))
+                and (subtree is None or in_folder(image.directory_path, subtree))
                 and (status_filter is None or image.status == status_filter)]
     if not isinstance(meta, Mapping) or not isinstance(meta.get("id"), str):
         raise FileNotFoundError(f"{path} holds a mirror manifest without its dataset's description; sync it again")

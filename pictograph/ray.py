@@ -23,10 +23,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pictograph._args import check_flag, check_name, check_optional_text, normalize_folder
+from pictograph._args import check_flag, check_name, check_optional_text, check_split, normalize_folder
 from pictograph._protocol import json_body
 from pictograph._ray._common import check_client_options, require_ray
-from pictograph._transfers._mirror_plan import check_split
 from pictograph.reports import WriteFailure, WriteReport
 
 if TYPE_CHECKING:

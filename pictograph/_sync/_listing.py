@@ -22,7 +22,14 @@ import attrs
 from pictograph_api.api.images import list_images
 from pictograph_api.types import UNSET
 
-from pictograph._args import check_name, check_optional_text, check_range, normalize_folder
+from pictograph._args import (
+    check_name,
+    check_optional_text,
+    check_range,
+    check_split,
+    in_folder,
+    normalize_folder,
+)
 from pictograph._sync._paging import is_last_page
 from pictograph._model_base import Model, read_page
 from pictograph.errors import NotFoundError
@@ -32,7 +39,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=Model)
 
-SPLITS = ("train", "val", "test")
 MAX_PAGE_SIZE = 1000
 
 
@@ -88,23 +94,6 @@ class ListingQuery:
     def keeps(self, directory_path: str | None) -> bool:
         """Whether an image in ``directory_path`` belongs to this query's subtree."""
         return self.subtree is None or in_folder(directory_path, self.subtree)
-
-
-def check_split(value: object) -> str | None:
-    """``split`` as the API takes it (``train``, ``val``, ``test`` or ``None``); ``ValueError`` otherwise."""
-    if value is None or (isinstance(value, str) and value in SPLITS):
-        return value
-    raise ValueError(f"split must be one of {', '.join(map(repr, SPLITS))} or None, got {value!r}")
-
-
-def in_folder(directory_path: str | None, folder: str) -> bool:
-    """Whether ``directory_path`` is ``folder`` (normalized, §3.2) or one of its sub-folders."""
-    path = directory_path or "/"
-    if folder == "/":
-        return True
-    if not path.startswith("/") or path.endswith("/") or "//" in path or "\\" in path:
-        path = normalize_folder(path)
-    return path == folder or path.startswith(folder + "/")
 
 
 def listing_query(

@@ -7,10 +7,10 @@ import functools
 import io
 import os
 import shutil
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from pictograph._transfers._engine import local_state
 from pictograph._transfers._manifest import Manifest
 from pictograph._transfers._mirror_plan import WORK_PREFIX, FileRecord, deletable
 from pictograph._transfers._plan import COPY_CHUNK, UnsafePathError, part_path, safe_parts
@@ -19,12 +19,10 @@ from pictograph.reports import DownloadFailure
 
 
 def stat_file(path: Path) -> tuple[int, int] | None:
-    """``(size, mtime_ns)`` of the regular file at ``path``, or ``None``."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+    """:func:`~pictograph._transfers._engine.local_state` as the ``(size, mtime_ns)`` pair the mirror's rules
+    compare with its records."""
+    local = local_state(path)
+    return None if local is None else (local.size, local.mtime_ns)
 
 
 def write_small(target: Path, data: bytes, dirs: set[Path]) -> tuple[int, int]:

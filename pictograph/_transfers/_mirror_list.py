@@ -16,6 +16,7 @@ from pictograph_api.api.datasets import get_dataset, get_dataset_download_listin
 from pictograph_api.api.images import list_images
 from pictograph_api.types import UNSET
 
+from pictograph._async._paging import is_last_page
 from pictograph._async._transport import AsyncTransport
 from pictograph._protocol import json_body, unwrap
 from pictograph._transfers._mirror_plan import Listed, Scope, dedupe, listed_from_json
@@ -105,7 +106,7 @@ class Reader:
             offset += len(items)  # §1.5: what was received, never the limit
             pagination = body.get("pagination") if isinstance(body, dict) else None
             has_more = pagination.get("has_more") if isinstance(pagination, dict) else None
-            if not items or has_more is False or (has_more is None and len(items) < PAGE):
+            if is_last_page(len(items), PAGE, has_more if isinstance(has_more, bool) else None):
                 break
         return dedupe(images), failures
 

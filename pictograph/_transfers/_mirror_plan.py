@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import attrs
 
+from pictograph._args import in_folder
 from pictograph._transfers._plan import JOURNAL_NAME, PART_SUFFIX, UnsafePathError, safe_parts
 
-SPLITS: frozenset[str] = frozenset({"train", "val", "test"})
 # The mirror's own records, in the output folder; the names a dataset can never take (see ``plan_files``).
 MANIFEST_NAME = ".pictograph-mirror.sqlite"
 RESERVED_NAMES = frozenset({MANIFEST_NAME, MANIFEST_NAME + "-journal", JOURNAL_NAME})
@@ -90,19 +90,6 @@ def listed_from_json(item: Any, *, windows: bool = os.name == "nt") -> Listed:
 
 
 # ---------------------------------------------------------------------------------------------- filters
-def check_split(split: str | None) -> str | None:
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of train, val, test or None, got {split!r}")
-    return split
-
-
-def in_folder(folder: str | None, directory_path: str) -> bool:
-    """Whether ``directory_path`` is ``folder`` or below it, part by part (``/a`` holds ``/a/b``, not ``/ab``)."""
-    if folder is None or folder == "/":
-        return True
-    return directory_path == folder or directory_path.startswith(folder + "/")
-
-
 def check_shard(shard: tuple[int, int] | None) -> tuple[int, int] | None:
     """``(index, count)`` with ``0 <= index < count``, or ``ValueError`` naming the bad value."""
     if shard is None:
@@ -137,14 +124,14 @@ class Scope:
     def keeps(self, image: Listed) -> bool:
         if self.split is not None and image.split != self.split:
             return False
-        if not in_folder(self.folder, image.directory_path):
+        if not in_folder(image.directory_path, self.folder):
             return False
         return self.shard is None or shard_of(image.relpath, self.shard[1]) == self.shard[0]
 
     def keeps_path(self, relpath: str) -> bool:
         """For listing items, which carry only a path: the folder and the shard (the split is not known)."""
         directory = "/" + relpath.rsplit("/", 1)[0] if "/" in relpath else "/"
-        if not in_folder(self.folder, directory):
+        if not in_folder(directory, self.folder):
             return False
         return self.shard is None or shard_of(relpath, self.shard[1]) == self.shard[0]
 

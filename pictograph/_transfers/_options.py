@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import attrs
 
-from pictograph._args import check_flag, check_name, check_range, normalize_folder
+from pictograph._args import check_flag, check_name, check_range, check_split, normalize_folder
 from pictograph._progress import ProgressReporter, reporter_for
-from pictograph._transfers._mirror_plan import Scope, check_shard, check_split
+from pictograph._transfers._mirror_plan import Scope, check_shard
 from pictograph._transfers._plan import MODES, Mode
 
 

@@ -28,11 +28,11 @@ from pictograph_api.api.annotations import get_annotations
 from pictograph_api.api.images import get_image_bytes
 from torch.utils.data import IterableDataset, get_worker_info
 
-from pictograph._args import normalize_folder
+from pictograph._args import check_split, in_folder, normalize_folder
 from pictograph._config import ENV_API_KEY
 from pictograph._mirror_read import class_map, ordered_classes, poses, targets
 from pictograph._protocol import json_body
-from pictograph._transfers._mirror_plan import annotations_of, check_split, in_folder
+from pictograph._transfers._mirror_plan import annotations_of
 from pictograph.errors import ConfigurationError
 from pictograph.torch._common import Transform, check_callable, joint_count, open_image, target_of
 
@@ -134,7 +134,7 @@ class StreamDataset(IterableDataset[tuple[Any, Any]]):
     def _keeps(self, image: ListedImage) -> bool:
         return ((self._split is None or image.split == self._split)
                 and (self._status is None or image.status == self._status)
-                and (self._folder is None or in_folder(self._folder, image.directory_path or "/")))
+                and (self._folder is None or in_folder(image.directory_path, self._folder)))
 
     def _client(self) -> Client:
         from pictograph._sync._client import Client

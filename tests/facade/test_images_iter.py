@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pictograph import AsyncClient, Client, Image, NotFoundError, OffsetPager
-from pictograph._async._listing import in_folder
+from pictograph._args import in_folder
 from pictograph._async._listing import listed_pages as async_listed_pages
 from pictograph._sync._listing import ListedImage, listed_pages
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pictograph._args import check_split, in_folder
 from pictograph._transfers._manifest import Manifest, ManifestError
 from pictograph._transfers._mirror_plan import (
     MANIFEST_NAME,
@@ -17,11 +18,9 @@ from pictograph._transfers._mirror_plan import (
     annotation_bytes,
     annotations_of,
     check_shard,
-    check_split,
     dedupe,
     deletable,
     image_decision,
-    in_folder,
     listed_from_json,
     shard_of,
 )
@@ -68,9 +67,9 @@ def test_listed_keeps_unknown_values_and_defaults_odd_ones() -> None:
 
 
 def test_in_folder_matches_whole_parts() -> None:
-    assert in_folder("/a", "/a") and in_folder("/a", "/a/b/c")
-    assert not in_folder("/a", "/ab") and not in_folder("/a/b", "/a")
-    assert in_folder(None, "/x") and in_folder("/", "/x")
+    assert in_folder("/a", "/a") and in_folder("/a/b/c", "/a")
+    assert not in_folder("/ab", "/a") and not in_folder("/a", "/a/b")
+    assert in_folder("/x", None) and in_folder("/x", "/")
 
 
 def test_split_and_shard_arguments_are_checked() -> None:
