@@ -15,26 +15,28 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Iterator
+from typing import Any, TypeVar
 
 import attrs
 import httpx
 import numpy as np
 import pyarrow as pa
 from pictograph_api.api.annotations import get_annotations
-from pictograph_api.api.images import get_image_bytes, list_images
-from pictograph_api.types import UNSET
+from pictograph_api.api.images import get_image_bytes
 from ray.data import Datasource, ReadTask
 from ray.data.block import BlockAccessor, BlockMetadata
 
-from pictograph._protocol import MAX_RETRY_AFTER, json_body, unwrap
+from pictograph._async._paging import is_last_page
+from pictograph._protocol import MAX_RETRY_AFTER, json_body
 from pictograph._ray._common import worker_client
 from pictograph._transfers._engine import Engine, engine_of
-from pictograph._transfers._mirror_list import _LISTING_WORDS
-from pictograph._transfers._mirror_plan import Listed, Scope, annotations_of, listed_from_json
-from pictograph._transfers._plan import EXPIRED_URL_STATUSES, LISTING_LIMIT, UnsafePathError
+from pictograph._transfers._mirror_list import LISTING_WORDS, Reader
+from pictograph._transfers._mirror_plan import Listed, Scope, annotations_of
+from pictograph._transfers._plan import EXPIRED_URL_STATUSES, LISTING_LIMIT
 from pictograph.errors import NotFoundError, PictographError, RateLimitError
+
+T = TypeVar("T")
 
 logger = logging.getLogger("pictograph.ray")
 
@@ -159,6 +161,7 @@ class _TaskState:
     def __init__(self, spec: ReadSpec, engine: Engine) -> None:
         self.spec = spec
         self.engine = engine
+        self.reader = Reader(engine.transport, spec.dataset_id, spec.scope)
         self.urls: dict[str, str] = {}
         self.tried: set[str | None] = set()
         self.full = False
@@ -166,45 +169,34 @@ class _TaskState:
 
     async def page(self, offset: int, limit: int) -> tuple[list[Listed], int, bool]:
         """The images of one page in scope (new to this task), how many items came, whether more may follow."""
-        spec = self.spec
-        request = list_images._get_kwargs(
-            dataset=spec.dataset_id, limit=limit, offset=offset,
-            status=UNSET if spec.status is None else spec.status,
-            split=UNSET if spec.split is None else spec.split,  # type: ignore[arg-type]
-        )
-        body = json_body(*await self._send(request), "Image list")
-        items = body.get("data") if isinstance(body, dict) else body
-        if not isinstance(items, list):
-            raise PictographError("the images list answered without a 'data' array")
-        pagination = body.get("pagination") if isinstance(body, dict) else None
-        has_more = pagination.get("has_more") if isinstance(pagination, dict) else None
-        more = bool(items) and (has_more is True or (has_more is None and len(items) == limit))
-        keeps = spec.scope.keeps
-        images = []
-        for item in items:
-            try:
-                image = listed_from_json(item)
-            except UnsafePathError as exc:
-                logger.warning("pictograph.ray: an image of %s was left out: %s", spec.dataset_name, exc)
-                continue
+        images, refused, received, has_more = await self._guard(self.reader.page(self.spec.dataset_id, offset, limit))
+        for failure in refused:
+            logger.warning("pictograph.ray: an image of %s was left out: %s", self.spec.dataset_name, failure.error)
+        keeps = self.spec.scope.keeps
+        kept = []
+        for image in images:
             # An offset page that shifted repeats items of the page before (§1.5): each image once per task.
             if keeps(image) and image.id not in self.seen:
                 self.seen.add(image.id)
-                images.append(image)
-        return images, len(items), more
+                kept.append(image)
+        return kept, received, not is_last_page(received, limit, has_more)
 
-    async def _send(self, request: dict[str, Any]) -> tuple[int, bytes]:
+    async def _guard(self, call: Awaitable[T]) -> T:
+        """``call``, with a spent hourly budget told as what to do about it (a short ``Retry-After`` the
+        transport has already waited out)."""
         try:
-            response = await self.engine.transport.send(request)
+            return await call
         except RateLimitError as exc:
             if exc.retry_after is None or exc.retry_after <= MAX_RETRY_AFTER:
                 raise
-            # The transport waits out short Retry-Afters itself; a long one means the hourly budget is spent.
             raise RateLimitError(
                 f"the organization's hourly request budget is spent (the API asks to wait {exc.retry_after:.0f} s):"
                 " run the job again later, or read with fewer API requests per image (see docs/ray.md)",
                 status_code=exc.status_code, code=exc.code, request_id=exc.request_id,
                 retry_after=exc.retry_after) from None
+
+    async def _send(self, request: dict[str, Any]) -> tuple[int, bytes]:
+        response = await self._guard(self.engine.transport.send(request))
         return response.status_code, response.content
 
     async def rows(self, images: list[Listed]) -> list[dict[str, Any]]:
@@ -226,7 +218,7 @@ class _TaskState:
         elif self.full and self.spec.status is None:
             for image in images:
                 if image.relpath not in self.urls:
-                    words.extend(w for w in _LISTING_WORDS.get(image.status, (image.status,))
+                    words.extend(w for w in LISTING_WORDS.get(image.status, (image.status,))
                                  if w not in self.tried and w not in words)
         for word in words:
             self.tried.add(word)
@@ -246,15 +238,7 @@ class _TaskState:
                 self.full = len(items) >= LISTING_LIMIT
 
     async def _listing(self, status: str | None) -> list[dict[str, Any]]:
-        from pictograph_api.api.datasets import get_dataset_download_listing
-
-        request = get_dataset_download_listing._get_kwargs(
-            self.spec.dataset_id, mode="images_only", limit=LISTING_LIMIT,
-            status_filter=UNSET if status is None else status)
-        status_code, content = await self._send(request)
-        payload = unwrap(status_code, content, "data", "DownloadListing")
-        items = payload.get("items") if isinstance(payload, dict) else None
-        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        return await self._guard(self.reader.listing(status))
 
     async def _row(self, image: Listed) -> dict[str, Any] | None:
         try:

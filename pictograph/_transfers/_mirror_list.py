@@ -28,7 +28,7 @@ PAGE = 1000
 LISTING_ROUNDS = 3  # listings of the images list before the mirror settles for what it has
 # The download listing's status words (§2.3) for each image status, then the image-status word itself, which a
 # server may use instead: tried in this order for the images a full listing left out.
-_LISTING_WORDS: dict[str, tuple[str, ...]] = {
+LISTING_WORDS: dict[str, tuple[str, ...]] = {
     "new": ("new",), "annotate": ("in_progress", "annotate"), "review": ("in_progress", "review"),
     "complete": ("complete",),
 }
@@ -81,32 +81,43 @@ class Reader:
             raise PictographError(f"the API answered dataset {self.name!r} without an id")
         return payload
 
-    async def list_once(self, dataset_id: str) -> tuple[dict[str, Listed], list[DownloadFailure]]:
+    async def page(self, dataset_id: str, offset: int, limit: int = PAGE) -> tuple[
+            list[Listed], list[DownloadFailure], int, bool | None]:
+        """One page of the images list in the server's filters: the images, the refused ones (a path that would
+        escape the folder), how many items came (the next offset adds it, §1.5) and ``has_more``."""
         scope = self.scope
+        request = list_images._get_kwargs(
+            dataset=dataset_id, limit=limit, offset=offset,
+            status=UNSET if scope.status_filter is None else scope.status_filter,
+            split=UNSET if scope.split is None else scope.split,  # type: ignore[arg-type]
+        )
+        response = await self.call(request)
+        body = json_body(response.status_code, response.content, "Image list")
+        items = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise PictographError("the images list answered without a 'data' array")
+        images: list[Listed] = []
+        failures: list[DownloadFailure] = []
+        for item in items:
+            try:
+                images.append(listed_from_json(item))
+            except UnsafePathError as exc:
+                name = item.get("filename") if isinstance(item, dict) else None
+                failures.append(DownloadFailure(str(name), "image", f"refused: {exc}; nothing was written"))
+        pagination = body.get("pagination") if isinstance(body, dict) else None
+        has_more = pagination.get("has_more") if isinstance(pagination, dict) else None
+        return images, failures, len(items), has_more if isinstance(has_more, bool) else None
+
+    async def list_once(self, dataset_id: str) -> tuple[dict[str, Listed], list[DownloadFailure]]:
         images: list[Listed] = []
         failures: list[DownloadFailure] = []
         offset = 0
         while True:
-            request = list_images._get_kwargs(
-                dataset=dataset_id, limit=PAGE, offset=offset,
-                status=UNSET if scope.status_filter is None else scope.status_filter,
-                split=UNSET if scope.split is None else scope.split,  # type: ignore[arg-type]
-            )
-            response = await self.call(request)
-            body = json_body(response.status_code, response.content, "Image list")
-            items = body.get("data") if isinstance(body, dict) else body
-            if not isinstance(items, list):
-                raise PictographError("the images list answered without a 'data' array")
-            for item in items:
-                try:
-                    images.append(listed_from_json(item))
-                except UnsafePathError as exc:
-                    name = item.get("filename") if isinstance(item, dict) else None
-                    failures.append(DownloadFailure(str(name), "image", f"refused: {exc}; nothing was written"))
-            offset += len(items)  # §1.5: what was received, never the limit
-            pagination = body.get("pagination") if isinstance(body, dict) else None
-            has_more = pagination.get("has_more") if isinstance(pagination, dict) else None
-            if is_last_page(len(items), PAGE, has_more if isinstance(has_more, bool) else None):
+            page, refused, received, has_more = await self.page(dataset_id, offset)
+            images.extend(page)
+            failures.extend(refused)
+            offset += received  # §1.5: what was received, never the limit
+            if is_last_page(received, PAGE, has_more):
                 break
         return dedupe(images), failures
 
@@ -162,7 +173,7 @@ class Reader:
                 continue
             tried.add(word)
             try:
-                items = await self._listing(word)
+                items = await self.listing(word)
             except PictographError:
                 if self.spent is not None:
                     return  # the images no listing covered wait for the next run
@@ -184,9 +195,10 @@ class Reader:
             if full and self.scope.status_filter is None:
                 for want in pending.values():
                     status = want.image.status
-                    queue.extend(w for w in _LISTING_WORDS.get(status, (status,)) if w not in tried and w not in queue)
+                    queue.extend(w for w in LISTING_WORDS.get(status, (status,)) if w not in tried and w not in queue)
 
-    async def _listing(self, status: str | None) -> list[dict[str, Any]]:
+    async def listing(self, status: str | None) -> list[dict[str, Any]]:
+        """The items of one signed download listing (§2.3) of the dataset, ``images_only``."""
         self.listings += 1
         request = get_dataset_download_listing._get_kwargs(
             self.name, mode="images_only", limit=LISTING_LIMIT, status_filter=UNSET if status is None else status)
